@@ -1,0 +1,35 @@
+/** What every message looks like on the wire, in history and in the client. */
+export interface Envelope<TTopic extends string = string, TData = unknown> {
+  /** `<unixMs>-<seq>`, assigned by the gateway, increasing per channel. */
+  readonly id: string
+  readonly channel: string
+  readonly topic: TTopic
+  readonly data: TData
+  /** ISO 8601 time the gateway accepted the message. */
+  readonly createdAt: string
+  /** The function run that published it, when any. */
+  readonly runId?: string
+  /** `data` for topic messages, `run` for `$run` lifecycle messages. */
+  readonly kind: "data" | "run"
+}
+
+/** What a publisher sends for one message. */
+export interface PublishInput {
+  channel: string
+  topic: string
+  data: unknown
+  runId?: string
+  /** A repeat within the retention window returns the original id, publishes nothing. */
+  idempotencyKey?: string
+}
+
+export type RunStatus = "unknown" | "running" | "completed" | "failed" | "cancelled"
+
+/** `data` of a `$run` message. */
+export interface RunEventData {
+  status: Exclude<RunStatus, "unknown">
+  functionId?: string
+  attempt?: number
+  result?: unknown
+  error?: { code: string; message: string }
+}

@@ -1,0 +1,19 @@
+/** Defaults shared by the gateway, SDK and client. Each is overridable. */
+export const DEFAULTS = {
+  port: 8288,
+  host: "127.0.0.1",
+  historySize: 1000,
+  historyTtlMs: 5 * 60_000,
+  heartbeatMs: 15_000,
+  maxMessageBytes: 512 * 1024,
+  maxBatchMessages: 1000,
+  slowConsumerBytes: 1024 * 1024,
+  tokenTtlSeconds: 60,
+  /** `retry:` sent at the start of every stream. */
+  retryMs: 1000,
+  /** Shortest signing key accepted in production. */
+  minSigningKeyBytes: 32,
+} as const
+
+export const CHANNEL_NAME_MAX = 256
+export const TOPIC_NAME_MAX = 64
