@@ -1,0 +1,142 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto"
+import {
+  ConduitError,
+  ErrorCode,
+  type SubscriptionToken,
+  type SubscriptionTokenClaims,
+  TOKEN_ALGORITHM,
+  TOKEN_AUDIENCE,
+  TOKEN_ISSUER,
+} from "@conduit/shared"
+import { errors as joseErrors, jwtVerify, SignJWT } from "jose"
+
+export interface AuthOptions {
+  signingKey?: string
+  signingKeyFallback?: string
+  dev: boolean
+  tokenTtlSeconds: number
+}
+
+export interface MintTokenInput {
+  channel: string
+  topics: string[]
+  /** Seconds the token may be used to connect. */
+  expiresIn?: number
+  sub?: string
+}
+
+/** What a subscribe request is allowed: which topics (null = all) and until when. */
+export interface SubscribeGrant {
+  topics: ReadonlySet<string> | null
+  expiresAtMs?: number
+}
+
+/** The wildcard topic grant: every topic of the channel. */
+export const ALL_TOPICS = "*"
+
+export type Auth = ReturnType<typeof createAuth>
+
+/**
+ * Signing keys and subscription tokens. Tokens are HS256 JWTs verified with
+ * an explicit algorithm list (alg:none and key confusion rejected); the
+ * signing key itself is also accepted wherever a token is, for backends.
+ */
+export function createAuth(options: AuthOptions) {
+  const configured = [options.signingKey, options.signingKeyFallback].filter((k): k is string => !!k)
+  // Dev mode without a key still mints real tokens, signed by a key that lives as long as the process.
+  const keys = (configured.length > 0 ? configured : [randomBytes(32).toString("base64url")]).map((k) =>
+    new TextEncoder().encode(k),
+  )
+  const digests = configured.map(digest)
+  const primary = keys[0]!
+
+  function isSigningKey(presented: string): boolean {
+    const d = digest(presented)
+    let match = false
+    for (const k of digests) match = timingSafeEqual(d, k) || match
+    return match
+  }
+
+  /** Publish, tokens and history: the signing key, unless dev mode has none configured. */
+  function checkKey(presented: string | undefined): void {
+    if (configured.length === 0 && options.dev) return
+    if (presented === undefined) {
+      if (options.dev) return
+      throw new ConduitError(ErrorCode.UNAUTHORIZED, "send the signing key as Authorization: Bearer <key>")
+    }
+    if (!isSigningKey(presented)) throw new ConduitError(ErrorCode.INVALID_KEY, "signing key not accepted")
+  }
+
+  async function mintToken(input: MintTokenInput): Promise<SubscriptionToken> {
+    const ttl = input.expiresIn ?? options.tokenTtlSeconds
+    const iat = Math.floor(Date.now() / 1000)
+    const jwt = new SignJWT({ channel: input.channel, topics: input.topics })
+      .setProtectedHeader({ alg: TOKEN_ALGORITHM, typ: "JWT" })
+      .setIssuer(TOKEN_ISSUER)
+      .setAudience(TOKEN_AUDIENCE)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + ttl)
+      .setJti(randomUUID())
+    if (input.sub !== undefined) jwt.setSubject(input.sub)
+    return { token: await jwt.sign(primary), expiresAt: new Date((iat + ttl) * 1000).toISOString() }
+  }
+
+  async function verifyToken(token: string): Promise<SubscriptionTokenClaims> {
+    let lastError: unknown
+    for (const key of keys) {
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          algorithms: [TOKEN_ALGORITHM],
+          issuer: TOKEN_ISSUER,
+          audience: TOKEN_AUDIENCE,
+          requiredClaims: ["exp", "iat", "channel", "topics"],
+        })
+        if (typeof payload.channel !== "string" || !Array.isArray(payload.topics) || !payload.topics.every((t) => typeof t === "string")) {
+          throw new ConduitError(ErrorCode.TOKEN_INVALID, "token claims channel/topics malformed")
+        }
+        return payload as unknown as SubscriptionTokenClaims
+      } catch (error) {
+        if (error instanceof joseErrors.JWTExpired) {
+          throw new ConduitError(ErrorCode.TOKEN_EXPIRED, "token expired; fetch a new one", { cause: error })
+        }
+        lastError = error
+        // Only a signature mismatch is worth trying with the fallback key.
+        if (!(error instanceof joseErrors.JWSSignatureVerificationFailed)) break
+      }
+    }
+    if (lastError instanceof ConduitError) throw lastError
+    throw new ConduitError(ErrorCode.TOKEN_INVALID, "token not accepted", { cause: lastError })
+  }
+
+  async function authorizeSubscribe(
+    credential: string | undefined,
+    channel: string,
+    requested: string[] | null,
+  ): Promise<SubscribeGrant> {
+    const all: SubscribeGrant = { topics: requested === null ? null : new Set(requested) }
+    if (credential === undefined) {
+      if (options.dev) return all
+      throw new ConduitError(ErrorCode.UNAUTHORIZED, "send a subscription token (Authorization: Bearer or ?token=)")
+    }
+    if (configured.length > 0 && isSigningKey(credential)) return all
+    const claims = await verifyToken(credential)
+    if (claims.channel !== channel) {
+      throw new ConduitError(ErrorCode.FORBIDDEN_CHANNEL, "token is for another channel", { details: { channel } })
+    }
+    const grantsAll = claims.topics.includes(ALL_TOPICS)
+    const topics = requested ?? (grantsAll ? null : claims.topics)
+    if (!grantsAll && topics !== null) {
+      const outside = topics.filter((t) => !claims.topics.includes(t))
+      if (outside.length > 0) {
+        throw new ConduitError(ErrorCode.FORBIDDEN_TOPIC, "token does not grant these topics", { details: { topics: outside } })
+      }
+    }
+    return { topics: topics === null ? null : new Set(topics), expiresAtMs: claims.exp * 1000 }
+  }
+
+  return { checkKey, mintToken, verifyToken, authorizeSubscribe, isSigningKey }
+}
+
+function digest(value: string): Buffer {
+  return createHash("sha256").update(value).digest()
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env -S npx tsx
+import { existsSync } from "node:fs"
+import { isConduitError } from "@conduit/shared"
+import { optionsFromEnv } from "./config/optionsFromEnv.ts"
+import { createGateway } from "./createGateway.ts"
+
+// `.env` is read when present; real environment variables win over it.
+if (existsSync(".env")) process.loadEnvFile(".env")
+
+async function main(): Promise<void> {
+  const { port, host, redisUrl, ...options } = optionsFromEnv()
+  if (redisUrl) throw new Error("CONDUIT_REDIS_URL is set but this build has no Redis broker")
+  const gateway = createGateway(options)
+  const { url } = await gateway.listen({ port, host })
+  const auth = gateway.options.dev ? "" : ` -H "Authorization: Bearer $CONDUIT_SIGNING_KEY"`
+  gateway.logger.info({ url, dev: gateway.options.dev }, "conduit gateway ready")
+  console.log(`
+Conduit gateway ready on ${url}${gateway.options.dev ? "  (dev mode: no tokens needed)" : ""}
+
+  Watch a channel:
+    curl -N${auth} "${url}/v1/subscribe?channel=demo&lastEventId=0"
+  Publish to it:
+    curl -X POST${auth} -H "Content-Type: application/json" -d '{"channel":"demo","topic":"status","data":{"message":"hello"}}' ${url}/v1/publish
+`)
+
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    gateway.logger.info({ signal }, "shutting down: closing streams")
+    gateway.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        gateway.logger.error({ err: error }, "shutdown failed")
+        process.exit(1)
+      },
+    )
+  }
+  process.on("SIGTERM", () => stop("SIGTERM"))
+  process.on("SIGINT", () => stop("SIGINT"))
+}
+
+main().catch((error: unknown) => {
+  console.error(isConduitError(error) ? `conduit: ${error.code}: ${error.message}` : error)
+  process.exit(1)
+})

@@ -1,0 +1,46 @@
+import type { ChannelDefinition } from "@conduit/shared"
+import type { Logger } from "pino"
+import type { Broker } from "../broker/Broker.ts"
+
+/** Options of `createGateway`; each has a `CONDUIT_*` environment twin (see `.env.example`). */
+export interface GatewayOptions {
+  /** HS256 key for tokens and the publish API. @default none (dev mode) */
+  signingKey?: string
+  /** A second accepted key, for rotation. @default none */
+  signingKeyFallback?: string
+  /** No token needed to subscribe, no key to publish. @default true when no key and NODE_ENV is not production */
+  dev?: boolean
+  /** Channel definitions: HTTP publishes to matching channels are validated against them. @default [] */
+  channels?: readonly ChannelDefinition[]
+  /** Broker to use. One passed in is not closed by `close()`. @default a memory broker */
+  broker?: Broker
+  /** Messages retained per channel. @default 1000 */
+  historySize?: number
+  /** Age bound of retained messages, ms. @default 300000 */
+  historyTtlMs?: number
+  /** Heartbeat comment interval, ms. @default 15000 */
+  heartbeatMs?: number
+  /** Largest serialized `data` accepted, bytes. @default 524288 */
+  maxMessageBytes?: number
+  /** Messages per publish request. @default 1000 */
+  maxBatchMessages?: number
+  /** Largest request body, bytes. @default 16777216 */
+  maxRequestBytes?: number
+  /** Unsent bytes after which a subscriber is dropped with `$close slow_consumer`. @default 1048576 */
+  slowConsumerBytes?: number
+  /** Default token lifetime, seconds. @default 60 */
+  tokenTtlSeconds?: number
+  /** End streams at their token's `exp` with `$close token_expired`. @default false */
+  enforceTokenExpiry?: boolean
+  /** Origins allowed by CORS; `["*"]` allows any. @default [] (same origin only) */
+  corsOrigins?: readonly string[]
+  /** `retry:` sent to clients, ms. @default 1000 */
+  retryMs?: number
+  /** How long `close()` waits for streams to drain before cutting them, ms. @default 5000 */
+  drainTimeoutMs?: number
+  /** A pino logger, or a level for the default one. @default "info" */
+  logger?: Logger
+  logLevel?: string
+  /** Treat as production (refuse to start without a ≥ 32-byte key). @default NODE_ENV === "production" */
+  production?: boolean
+}

@@ -1,0 +1,42 @@
+import { ConduitError, ErrorCode } from "@conduit/shared"
+import type { GatewayOptions } from "./GatewayOptions.ts"
+
+export interface ListenOptions {
+  port: number
+  host: string
+}
+
+/** Reads every `CONDUIT_*` variable (all listed in `.env.example`). */
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayOptions & ListenOptions & { redisUrl?: string } {
+  const int = (name: string): number | undefined => {
+    const raw = env[name]
+    if (raw === undefined || raw === "") return undefined
+    const value = Number(raw)
+    if (!Number.isInteger(value)) throw new ConduitError(ErrorCode.CONFIG, `${name} must be an integer, got "${raw}"`)
+    return value
+  }
+  const flag = (name: string): boolean | undefined => {
+    const raw = env[name]
+    if (raw === undefined || raw === "") return undefined
+    return raw === "1" || raw.toLowerCase() === "true"
+  }
+  const origins = env.CONDUIT_CORS_ORIGINS?.split(",").map((s) => s.trim()).filter(Boolean)
+  return {
+    port: int("CONDUIT_PORT") ?? 8288,
+    host: env.CONDUIT_HOST || "127.0.0.1",
+    signingKey: env.CONDUIT_SIGNING_KEY || undefined,
+    signingKeyFallback: env.CONDUIT_SIGNING_KEY_FALLBACK || undefined,
+    dev: flag("CONDUIT_DEV"),
+    redisUrl: env.CONDUIT_REDIS_URL || undefined,
+    historySize: int("CONDUIT_HISTORY_SIZE"),
+    historyTtlMs: int("CONDUIT_HISTORY_TTL_MS"),
+    heartbeatMs: int("CONDUIT_HEARTBEAT_MS"),
+    maxMessageBytes: int("CONDUIT_MAX_MESSAGE_BYTES"),
+    maxRequestBytes: int("CONDUIT_MAX_REQUEST_BYTES"),
+    slowConsumerBytes: int("CONDUIT_SLOW_CONSUMER_BYTES"),
+    tokenTtlSeconds: int("CONDUIT_TOKEN_TTL_SECONDS"),
+    enforceTokenExpiry: flag("CONDUIT_ENFORCE_TOKEN_EXPIRY"),
+    corsOrigins: origins,
+    logLevel: env.CONDUIT_LOG_LEVEL || undefined,
+  }
+}

@@ -1,0 +1,47 @@
+import { ConduitError, DEFAULTS, ErrorCode } from "@conduit/shared"
+import type { GatewayOptions } from "./GatewayOptions.ts"
+
+export type ResolvedOptions = Required<Omit<GatewayOptions, "signingKey" | "signingKeyFallback" | "broker" | "logger" | "logLevel">> &
+  Pick<GatewayOptions, "signingKey" | "signingKeyFallback" | "broker" | "logger" | "logLevel">
+
+/** Fills defaults and refuses unsafe or malformed settings (`ERR_CONFIG`). */
+export function resolveOptions(options: GatewayOptions): ResolvedOptions {
+  const production = options.production ?? process.env.NODE_ENV === "production"
+  const key = options.signingKey || undefined
+  if (production && (!key || Buffer.byteLength(key) < DEFAULTS.minSigningKeyBytes)) {
+    throw new ConduitError(
+      ErrorCode.CONFIG,
+      `in production CONDUIT_SIGNING_KEY must be set to at least ${DEFAULTS.minSigningKeyBytes} bytes`,
+    )
+  }
+  const resolved: ResolvedOptions = {
+    ...options,
+    signingKey: key,
+    signingKeyFallback: options.signingKeyFallback || undefined,
+    dev: options.dev ?? (!key && !production),
+    production,
+    channels: options.channels ?? [],
+    historySize: options.historySize ?? DEFAULTS.historySize,
+    historyTtlMs: options.historyTtlMs ?? DEFAULTS.historyTtlMs,
+    heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
+    maxMessageBytes: options.maxMessageBytes ?? DEFAULTS.maxMessageBytes,
+    maxBatchMessages: options.maxBatchMessages ?? DEFAULTS.maxBatchMessages,
+    maxRequestBytes: options.maxRequestBytes ?? 16 * 1024 * 1024,
+    slowConsumerBytes: options.slowConsumerBytes ?? DEFAULTS.slowConsumerBytes,
+    tokenTtlSeconds: options.tokenTtlSeconds ?? DEFAULTS.tokenTtlSeconds,
+    enforceTokenExpiry: options.enforceTokenExpiry ?? false,
+    corsOrigins: options.corsOrigins ?? [],
+    retryMs: options.retryMs ?? DEFAULTS.retryMs,
+    drainTimeoutMs: options.drainTimeoutMs ?? 5000,
+  }
+  if (production && resolved.dev) {
+    throw new ConduitError(ErrorCode.CONFIG, "dev mode cannot be enabled in production")
+  }
+  for (const name of ["historySize", "historyTtlMs", "heartbeatMs", "maxMessageBytes", "maxBatchMessages", "maxRequestBytes", "slowConsumerBytes", "tokenTtlSeconds", "retryMs"] as const) {
+    const value = resolved[name]
+    if (!Number.isInteger(value) || value <= 0) {
+      throw new ConduitError(ErrorCode.CONFIG, `${name} must be a positive integer`, { details: { option: name, value } })
+    }
+  }
+  return resolved
+}

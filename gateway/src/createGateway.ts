@@ -1,0 +1,146 @@
+import { createServer, type Server } from "node:http"
+import type { AddressInfo } from "node:net"
+import {
+  ConduitError,
+  ErrorCode,
+  type PublishInput,
+  type SubscriptionToken,
+} from "@conduit/shared"
+import express, { type Express, type Router } from "express"
+import type { Logger } from "pino"
+import { createAuth, type MintTokenInput } from "./auth/createAuth.ts"
+import type { Broker } from "./broker/Broker.ts"
+import { createMemoryBroker } from "./broker/memoryBroker.ts"
+import type { GatewayOptions } from "./config/GatewayOptions.ts"
+import { type ResolvedOptions, resolveOptions } from "./config/resolveOptions.ts"
+import { createRouter } from "./createRouter.ts"
+import type { GatewayContext } from "./GatewayContext.ts"
+import { createLogger } from "./http/createLogger.ts"
+import { errorHandler } from "./http/sendError.ts"
+import { createMetrics } from "./metrics/createMetrics.ts"
+import { createChannelRegistry } from "./publish/channelRegistry.ts"
+import { preparePublish } from "./publish/preparePublish.ts"
+import { Fanout } from "./stream/Fanout.ts"
+
+export interface Gateway {
+  /** A standalone Express app: the router plus JSON 404s. */
+  readonly app: Express
+  /** The routes alone, to mount in an existing Express app. */
+  readonly router: Router
+  readonly broker: Broker
+  readonly options: ResolvedOptions
+  readonly logger: Logger
+  /** Starts an HTTP server for `app`. Port 0 picks a free one. */
+  listen(options?: { port?: number; host?: string }): Promise<{ url: string; port: number; server: Server }>
+  /** Publishes in-process, with the same checks as `POST /v1/publish`. */
+  publish(input: PublishInput | PublishInput[]): Promise<{ ids: string[] }>
+  /** Mints a subscription token, as `POST /v1/tokens` does. */
+  mintToken(input: MintTokenInput): Promise<SubscriptionToken>
+  /**
+   * Graceful stop: refuse new work, send `$close shutdown` to every stream,
+   * wait for them to drain (bounded), close the broker if the gateway made it.
+   */
+  close(): Promise<void>
+}
+
+/** Builds a gateway: routes, auth, fan-out and a broker (memory by default). */
+export function createGateway(input: GatewayOptions = {}): Gateway {
+  const options = resolveOptions(input)
+  const logger = createLogger(options.logger, options.logLevel)
+  const ownsBroker = options.broker === undefined
+  const broker =
+    options.broker ?? createMemoryBroker({ historySize: options.historySize, historyTtlMs: options.historyTtlMs })
+  const fanout = new Fanout(broker, options.heartbeatMs)
+  const hot = { delivered: 0, replayed: 0 }
+  Object.defineProperty(hot, "delivered", { get: () => fanout.stats.delivered })
+  const ctx: GatewayContext = {
+    options,
+    logger,
+    broker,
+    fanout,
+    hot,
+    auth: createAuth({
+      ...(options.signingKey === undefined ? {} : { signingKey: options.signingKey }),
+      ...(options.signingKeyFallback === undefined ? {} : { signingKeyFallback: options.signingKeyFallback }),
+      dev: options.dev,
+      tokenTtlSeconds: options.tokenTtlSeconds,
+    }),
+    registry: createChannelRegistry(options.channels),
+    metrics: createMetrics({ connections: () => fanout.sessions.size, channels: () => fanout.channelCount, hot }),
+    closing: { value: false },
+  }
+  if (options.dev) {
+    logger.warn(
+      "DEV MODE: subscribe needs no token and publish no key. Set CONDUIT_SIGNING_KEY (and NODE_ENV=production) before exposing this gateway.",
+    )
+  }
+
+  async function publishInputs(inputs: unknown[]): Promise<string[]> {
+    if (ctx.closing.value) throw new ConduitError(ErrorCode.SHUTTING_DOWN, "gateway is shutting down")
+    const prepared = await preparePublish(inputs, options, ctx.registry)
+    if (!broker.isReady()) throw new ConduitError(ErrorCode.BROKER_UNAVAILABLE, "broker unavailable; retry")
+    let results
+    try {
+      results = await broker.publish(prepared)
+    } catch (error) {
+      throw new ConduitError(ErrorCode.BROKER_UNAVAILABLE, "broker failed to publish; retry", { cause: error })
+    }
+    let duplicates = 0
+    for (const r of results) if (r.duplicate) duplicates++
+    ctx.metrics.published.inc(results.length - duplicates)
+    if (duplicates > 0) ctx.metrics.duplicates.inc(duplicates)
+    return results.map((r) => r.id)
+  }
+
+  const router = createRouter(ctx, publishInputs)
+  const app = express()
+  app.disable("x-powered-by")
+  app.set("query parser", "simple")
+  app.use(router)
+  app.use((_req, _res, next) => next(new ConduitError(ErrorCode.NOT_FOUND, "no such route")))
+  app.use(errorHandler((error) => ctx.metrics.rejected.inc({ code: error.code })))
+
+  const servers = new Set<Server>()
+
+  return {
+    app,
+    router,
+    broker,
+    options,
+    logger,
+    async listen({ port = 0, host = "127.0.0.1" } = {}) {
+      const server = createServer(app)
+      servers.add(server)
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject)
+        server.listen(port, host, () => {
+          server.off("error", reject)
+          resolve()
+        })
+      })
+      const address = server.address() as AddressInfo
+      const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address
+      return { url: `http://${shownHost}:${address.port}`, port: address.port, server }
+    },
+    async publish(message) {
+      return { ids: await publishInputs(Array.isArray(message) ? message : [message]) }
+    },
+    mintToken: (tokenInput) => ctx.auth.mintToken(tokenInput),
+    async close() {
+      if (ctx.closing.value) return
+      ctx.closing.value = true
+      const closed = [...servers].map(
+        (server) => new Promise<void>((resolve) => server.close(() => resolve())),
+      )
+      fanout.closeAll("shutdown")
+      for (const server of servers) server.closeIdleConnections()
+      const deadline = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), options.drainTimeoutMs).unref())
+      if ((await Promise.race([Promise.all(closed), deadline])) === "timeout") {
+        for (const server of servers) server.closeAllConnections()
+        await Promise.all(closed)
+      }
+      fanout.stop()
+      if (ownsBroker) await broker.close()
+    },
+  }
+}

@@ -1,0 +1,8 @@
+export { createGateway } from "./createGateway.ts"
+export type { Gateway } from "./createGateway.ts"
+export type { GatewayOptions } from "./config/GatewayOptions.ts"
+export { optionsFromEnv } from "./config/optionsFromEnv.ts"
+export { createMemoryBroker } from "./broker/memoryBroker.ts"
+export type { MemoryBrokerOptions } from "./broker/memoryBroker.ts"
+export type { Broker, BrokerListener, PreparedMessage, PublishResult, ReadResult, StoredMessage } from "./broker/Broker.ts"
+export type { MintTokenInput } from "./auth/createAuth.ts"

@@ -1,0 +1,32 @@
+import { ConduitError, ErrorCode } from "@conduit/shared"
+import express, { type RequestHandler } from "express"
+import type { GatewayContext } from "../GatewayContext.ts"
+import { bearerOf } from "../http/credentials.ts"
+import { publishInputsOf } from "../publish/preparePublish.ts"
+
+/** Content type check, then JSON parsing bounded by `maxRequestBytes`. */
+export function jsonBody(ctx: GatewayContext): RequestHandler[] {
+  const requireJson: RequestHandler = (req, _res, next) => {
+    if (!req.is("application/json")) {
+      next(new ConduitError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send Content-Type: application/json"))
+      return
+    }
+    next()
+  }
+  return [requireJson, express.json({ limit: ctx.options.maxRequestBytes, type: () => true, strict: true })]
+}
+
+/** `POST /v1/publish`: one message or `{ messages: [...] }` → 202 `{ ids }`. */
+export function publishRoute(ctx: GatewayContext, publish: (inputs: unknown[]) => Promise<string[]>): RequestHandler[] {
+  const checkKey: RequestHandler = (req, _res, next) => {
+    ctx.auth.checkKey(bearerOf(req, false))
+    next()
+  }
+  const handle: RequestHandler = async (req, res) => {
+    const end = ctx.metrics.publishSeconds.startTimer()
+    const ids = await publish(publishInputsOf(req.body, ctx.options))
+    res.status(202).json({ ids })
+    end()
+  }
+  return [checkKey, ...jsonBody(ctx), handle]
+}

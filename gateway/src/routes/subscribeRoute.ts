@@ -1,0 +1,74 @@
+import { assertChannelName, ConduitError, ErrorCode, isValidId } from "@conduit/shared"
+import type { RequestHandler } from "express"
+import type { GatewayContext } from "../GatewayContext.ts"
+import { bearerOf } from "../http/credentials.ts"
+import { queryString, queryTopics } from "../http/queryParams.ts"
+import { frameOf, gapFrame, retryFrame } from "../stream/frames.ts"
+import { SseSession } from "../stream/SseSession.ts"
+
+const SSE_HEADERS = {
+  "Content-Type": "text/event-stream; charset=utf-8",
+  "Cache-Control": "no-cache, no-transform",
+  "X-Accel-Buffering": "no",
+}
+
+/** Where to resume: the Last-Event-ID header (EventSource's own) wins over the query. */
+function resumeFrom(req: Parameters<RequestHandler>[0]): string | undefined {
+  const header = req.headers["last-event-id"]
+  const raw = typeof header === "string" && header !== "" ? header : queryString(req, "lastEventId")
+  if (raw === undefined) return queryString(req, "replay") === "all" ? "0" : undefined
+  if (raw.length > 40 || !isValidId(raw)) {
+    throw new ConduitError(ErrorCode.INVALID_LAST_EVENT_ID, "Last-Event-ID must be an id this gateway sent, or 0")
+  }
+  return raw
+}
+
+/**
+ * `GET /v1/subscribe`: the SSE stream. Headers go out only once the channel
+ * is live in the broker and the replay is read, so nothing can slip between.
+ */
+export function subscribeRoute(ctx: GatewayContext): RequestHandler {
+  const retry = retryFrame(ctx.options.retryMs)
+  return async (req, res) => {
+    const channel = assertChannelName(queryString(req, "channel"))
+    const topics = queryTopics(req) ?? null
+    const after = resumeFrom(req)
+    const grant = await ctx.auth.authorizeSubscribe(bearerOf(req, true), channel, topics)
+    if (ctx.closing.value) throw new ConduitError(ErrorCode.SHUTTING_DOWN, "gateway is shutting down")
+    if (!ctx.broker.isReady()) throw new ConduitError(ErrorCode.BROKER_UNAVAILABLE, "broker unavailable")
+
+    const socket = req.socket
+    socket.setNoDelay(true)
+    socket.setTimeout(0)
+    const session = new SseSession(socket, {
+      channel,
+      topics: grant.topics,
+      slowConsumerBytes: ctx.options.slowConsumerBytes,
+      ...(ctx.options.enforceTokenExpiry && grant.expiresAtMs !== undefined ? { expiresAtMs: grant.expiresAtMs } : {}),
+      onClose: (s, reason) => {
+        ctx.fanout.leave(s)
+        ctx.metrics.streamsClosed.inc({ reason })
+        if (reason === "slow_consumer") ctx.logger.warn({ channel }, "slow consumer dropped")
+      },
+    })
+    try {
+      await ctx.fanout.join(session)
+      const history = after === undefined ? null : await ctx.broker.read(channel, after)
+      if (session.closed) return
+      const prelude = [retry]
+      if (history?.gap) prelude.push(gapFrame(history.gap))
+      for (const m of history?.messages ?? []) {
+        if (session.wants(m.topic)) prelude.push(frameOf(m))
+      }
+      ctx.hot.replayed += prelude.length - (history?.gap ? 2 : 1)
+      res.useChunkedEncodingByDefault = false // the body ends when the connection does
+      res.writeHead(200, SSE_HEADERS)
+      res.flushHeaders()
+      const replayedThrough = history?.messages.at(-1)?.id ?? (after === "0" ? null : (after ?? null))
+      session.start(prelude, replayedThrough)
+    } catch (error) {
+      session.discard()
+      throw error
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import type { CloseReason } from "@conduit/shared"
+import type { Broker } from "../broker/Broker.ts"
+import { ChannelGroup } from "./ChannelGroup.ts"
+import { PING_FRAME } from "./frames.ts"
+import type { SseSession } from "./SseSession.ts"
+
+export interface FanoutStats {
+  delivered: number
+}
+
+/** Every open stream of this node, grouped by channel; owns heartbeats. */
+export class Fanout {
+  readonly sessions = new Set<SseSession>()
+  readonly stats: FanoutStats = { delivered: 0 }
+  private readonly groups = new Map<string, ChannelGroup>()
+  private readonly heartbeat: NodeJS.Timeout
+
+  constructor(
+    private readonly broker: Broker,
+    heartbeatMs: number,
+  ) {
+    this.heartbeat = setInterval(() => {
+      for (const s of this.sessions) if (s.isLive) s.write(PING_FRAME)
+    }, heartbeatMs)
+    this.heartbeat.unref()
+  }
+
+  get channelCount(): number {
+    return this.groups.size
+  }
+
+  /** Adds a session; resolves once its channel is live in the broker. */
+  async join(session: SseSession): Promise<void> {
+    let group = this.groups.get(session.channel)
+    if (!group) {
+      const created = new ChannelGroup(session.channel, (n) => (this.stats.delivered += n))
+      group = created
+      this.groups.set(session.channel, created)
+      created.ready = this.broker
+        .subscribe(session.channel, (messages) => created.enqueue(messages))
+        .then((unsubscribe) => {
+          // Everyone may have left while the subscription was being set up.
+          if (this.groups.get(created.channel) === created) created.unsubscribe = unsubscribe
+          else unsubscribe()
+        })
+    }
+    group.sessions.add(session)
+    this.sessions.add(session)
+    try {
+      await group.ready
+    } catch (error) {
+      this.leave(session)
+      if (this.groups.get(session.channel) === group && group.sessions.size === 0) this.groups.delete(session.channel)
+      throw error
+    }
+  }
+
+  leave(session: SseSession): void {
+    this.sessions.delete(session)
+    const group = this.groups.get(session.channel)
+    if (!group || !group.sessions.delete(session) || group.sessions.size > 0) return
+    this.groups.delete(session.channel)
+    group.unsubscribe?.()
+  }
+
+  /** Ends every stream with `$close reason`. */
+  closeAll(reason: CloseReason): void {
+    for (const s of [...this.sessions]) s.close(reason)
+  }
+
+  stop(): void {
+    clearInterval(this.heartbeat)
+  }
+}

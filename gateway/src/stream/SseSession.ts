@@ -1,0 +1,140 @@
+import type { Socket } from "node:net"
+import { type CloseReason, compareIds } from "@conduit/shared"
+import type { StoredMessage } from "../broker/Broker.ts"
+import { closeFrame, frameOf } from "./frames.ts"
+
+export interface SseSessionOptions {
+  channel: string
+  /** Topics to send; null sends every topic. `$` control topics always pass. */
+  topics: ReadonlySet<string> | null
+  /** Unsent bytes past which the subscriber is dropped with `$close slow_consumer`. */
+  slowConsumerBytes: number
+  /** When set, the stream ends with `$close token_expired` at this time (ms). */
+  expiresAtMs?: number
+  onClose: (session: SseSession, reason: CloseReason | "disconnected") => void
+}
+
+// A closed stream whose client never reads the final frame is destroyed after this.
+const END_GRACE_MS = 5000
+
+/**
+ * One subscriber's stream: writes frames straight to its socket, holds live
+ * messages while its replay is being read, drops itself when it falls behind.
+ */
+export class SseSession {
+  readonly channel: string
+  readonly topics: ReadonlySet<string> | null
+  /** Sessions with equal keys receive identical bytes for a batch. */
+  readonly filterKey: string
+  closed = false
+  /** Ids up to this were already sent from history; cleared at the first newer live id. */
+  private floor: string | null = null
+  /** Live messages that arrived before the replay was written; null once live. */
+  private held: StoredMessage[][] | null = []
+  /** Replay bytes still queued: allowed on top of the slow-consumer bound. */
+  private replayBytes = 0
+  private expiryTimer: NodeJS.Timeout | undefined
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly options: SseSessionOptions,
+  ) {
+    this.channel = options.channel
+    this.topics = options.topics
+    this.filterKey = options.topics === null ? "*" : [...options.topics].sort().join(",")
+    socket.once("close", this.onSocketGone)
+    socket.on("error", this.onSocketGone)
+  }
+
+  private readonly onSocketGone = (): void => this.finish("disconnected")
+
+  get isLive(): boolean {
+    return this.held === null && this.floor === null && !this.closed
+  }
+
+  wants(topic: string): boolean {
+    // "$run" and other control topics go to every subscriber of the channel.
+    return this.topics === null || topic.charCodeAt(0) === 36 || this.topics.has(topic)
+  }
+
+  /**
+   * Writes the prelude (retry, gap, replayed history) then the messages held
+   * meanwhile, skipping ids already replayed. From here on the session is live.
+   */
+  start(prelude: Buffer[], replayedThrough: string | null): void {
+    if (this.closed) return
+    this.socket.cork()
+    for (const buf of prelude) {
+      this.replayBytes += buf.length
+      this.socket.write(buf)
+    }
+    if (this.replayBytes > 0) this.socket.once("drain", () => (this.replayBytes = 0))
+    this.floor = replayedThrough
+    const held = this.held ?? []
+    this.held = null
+    for (const batch of held) this.writeMessages(batch)
+    process.nextTick(() => this.socket.uncork())
+    const { expiresAtMs } = this.options
+    if (expiresAtMs !== undefined) {
+      const delay = Math.min(Math.max(0, expiresAtMs - Date.now()), 2 ** 31 - 1)
+      this.expiryTimer = setTimeout(() => this.close("token_expired"), delay)
+      this.expiryTimer.unref()
+    }
+  }
+
+  /**
+   * Writes a batch frame by frame, honouring the topic filter and the replay
+   * floor; before `start` it holds the batch instead.
+   */
+  writeMessages(batch: StoredMessage[]): number {
+    if (this.held !== null) {
+      this.held.push(batch)
+      return 0
+    }
+    let sent = 0
+    for (const m of batch) {
+      if (this.floor !== null) {
+        if (compareIds(m.id, this.floor) <= 0) continue
+        this.floor = null
+      }
+      if (!this.wants(m.topic)) continue
+      if (!this.write(frameOf(m))) return sent
+      sent++
+    }
+    return sent
+  }
+
+  /** Writes bytes unless the subscriber is too far behind; false when it was dropped. */
+  write(buf: Buffer): boolean {
+    if (this.closed) return false
+    if (this.socket.writableLength > this.options.slowConsumerBytes + this.replayBytes) {
+      this.close("slow_consumer")
+      return false
+    }
+    this.socket.write(buf)
+    return true
+  }
+
+  /** Ends the stream, telling the client why with `$close` (it reconnects and resumes). */
+  close(reason: CloseReason): void {
+    if (this.closed) return
+    this.socket.end(closeFrame(reason))
+    setTimeout(() => this.socket.destroy(), END_GRACE_MS).unref()
+    this.finish(reason)
+  }
+
+  /** Forgets a session whose request failed before the stream started; writes nothing. */
+  discard(): void {
+    this.socket.off("close", this.onSocketGone)
+    this.socket.off("error", this.onSocketGone)
+    if (!this.closed) this.finish("disconnected")
+  }
+
+  private finish(reason: CloseReason | "disconnected"): void {
+    if (this.closed && reason === "disconnected") return
+    this.closed = true
+    clearTimeout(this.expiryTimer)
+    this.held = null
+    this.options.onClose(this, reason)
+  }
+}
