@@ -88,7 +88,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
   function read(channel: string, after: string, limit?: number): Promise<ReadResult> {
     const state = channels.get(channel)
     const isStart = after === "0" || after === "0-0"
-    if (!state) {
+    if (!state || state.last === null) {
       // Nothing known of this channel (never used, or forgotten, or this node restarted):
       // a resume from a real id may have missed messages, and we say so.
       return Promise.resolve({ messages: [], gap: isStart ? null : { lastEventId: after, oldest: null } })

@@ -1,0 +1,95 @@
+import {
+  type ChannelInstance,
+  ConduitError,
+  ErrorCode,
+  type PublishInput,
+  type SubscriptionToken,
+  type TopicInput,
+  type TopicRef,
+  validateData,
+} from "@conduit/shared"
+import type { Gateway } from "../createGateway.ts"
+import { httpTransport, inProcessTransport, type PublishTransport } from "./publishTransport.ts"
+
+export interface ConduitOptions {
+  /** Gateway base URL, e.g. `http://127.0.0.1:8288`. Either this or `gateway`. */
+  url?: string
+  /** The signing key (`CONDUIT_SIGNING_KEY`), sent as the publish credential. @default none (dev mode) */
+  signingKey?: string
+  /** An in-process gateway: publishes skip HTTP. */
+  gateway?: Gateway
+  /** fetch implementation. @default globalThis.fetch */
+  fetch?: typeof fetch
+}
+
+export interface PublishOptions {
+  runId?: string
+  /** A repeat within the retention window returns the original id and publishes nothing. */
+  idempotencyKey?: string
+}
+
+export interface TokenRequest {
+  channel: ChannelInstance | string
+  /** Topics the token grants; `["*"]` grants all. */
+  topics: readonly string[]
+  /** Seconds the token may be used to connect. @default 60 */
+  expiresIn?: number
+  /** Who the token is for (a user id), recorded as the `sub` claim. */
+  sub?: string
+}
+
+/** The server SDK: typed publish (validated before sending) and token minting. */
+export class Conduit {
+  readonly transport: PublishTransport
+  readonly url: string | undefined
+  readonly signingKey: string | undefined
+
+  constructor(options: ConduitOptions) {
+    if (options.gateway) {
+      this.transport = inProcessTransport(options.gateway)
+    } else if (options.url) {
+      this.transport = httpTransport(options.url, options.signingKey, options.fetch ?? globalThis.fetch)
+    } else {
+      throw new ConduitError(ErrorCode.CONFIG, "new Conduit() needs a url or a gateway")
+    }
+    this.url = options.url
+    this.signingKey = options.signingKey
+  }
+
+  /** Publishes one message to a topic ref (`ch.status`). The schema is checked here first. */
+  async publish<R extends TopicRef>(topic: R, data: TopicInput<R>, options: PublishOptions = {}): Promise<{ id: string }> {
+    const [id] = await this.publishMany([{ topic, data, ...options }])
+    return { id: id! }
+  }
+
+  /** Publishes several messages in one request, in order, all or none. */
+  async publishMany(messages: ReadonlyArray<{ topic: TopicRef; data: unknown } & PublishOptions>): Promise<string[]> {
+    const inputs: PublishInput[] = []
+    for (const { topic, data, runId, idempotencyKey } of messages) {
+      const result = await validateData(topic.schema, data)
+      if (!result.ok) {
+        throw new ConduitError(ErrorCode.VALIDATION, `data does not match the schema of topic "${topic.topic}"`, {
+          details: { topic: topic.topic, issues: result.issues },
+        })
+      }
+      inputs.push({
+        channel: topic.channel,
+        topic: topic.topic,
+        data,
+        ...(runId === undefined ? {} : { runId }),
+        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+      })
+    }
+    return this.transport.publish(inputs)
+  }
+
+  /** Mints a subscription token for a browser: scoped to one channel and its topics. */
+  getSubscriptionToken(request: TokenRequest): Promise<SubscriptionToken> {
+    return this.transport.mintToken({
+      channel: typeof request.channel === "string" ? request.channel : request.channel.name,
+      topics: [...request.topics],
+      ...(request.expiresIn === undefined ? {} : { expiresIn: request.expiresIn }),
+      ...(request.sub === undefined ? {} : { sub: request.sub }),
+    })
+  }
+}

@@ -1,0 +1,57 @@
+import { ConduitError, ErrorCode, type PublishInput, type SubscriptionToken } from "@conduit/shared"
+import type { MintTokenInput } from "../auth/createAuth.ts"
+import type { Gateway } from "../createGateway.ts"
+
+/** How the SDK reaches a gateway: in the same process, or over HTTP. */
+export interface PublishTransport {
+  publish(messages: PublishInput[]): Promise<string[]>
+  mintToken(input: MintTokenInput): Promise<SubscriptionToken>
+}
+
+export function inProcessTransport(gateway: Gateway): PublishTransport {
+  return {
+    publish: async (messages) => (await gateway.publish(messages)).ids,
+    mintToken: (input) => gateway.mintToken(input),
+  }
+}
+
+export function httpTransport(url: string, signingKey: string | undefined, fetchImpl: typeof fetch): PublishTransport {
+  const base = url.replace(/\/+$/, "")
+  async function post<T>(path: string, body: unknown): Promise<T> {
+    let res: Response
+    try {
+      res = await fetchImpl(`${base}${path}`, {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/json",
+          ...(signingKey ? { Authorization: `Bearer ${signingKey}` } : {}),
+        },
+        body: JSON.stringify(body),
+      })
+    } catch (error) {
+      throw new ConduitError(ErrorCode.NETWORK, `cannot reach the gateway at ${base}`, { cause: error })
+    }
+    const text = await res.text()
+    const json = parseJson(text)
+    if (!res.ok) {
+      const err = (json as { error?: { code?: string; message?: string } } | undefined)?.error
+      const code = (Object.values(ErrorCode) as string[]).includes(err?.code ?? "") ? (err!.code as ErrorCode) : ErrorCode.HTTP
+      const { code: _c, message: _m, ...details } = (err ?? {}) as Record<string, unknown>
+      throw new ConduitError(code, err?.message ?? `gateway answered ${res.status}`, { details: { ...details, status: res.status } })
+    }
+    return json as T
+  }
+  return {
+    publish: async (messages) =>
+      (await post<{ ids: string[] }>("/v1/publish", messages.length === 1 ? messages[0] : { messages })).ids,
+    mintToken: (input) => post<SubscriptionToken>("/v1/tokens", input),
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}

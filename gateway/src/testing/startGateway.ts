@@ -1,0 +1,41 @@
+import { createGateway, type Gateway } from "../createGateway.ts"
+import type { GatewayOptions } from "../config/GatewayOptions.ts"
+
+export interface RunningGateway {
+  gateway: Gateway
+  url: string
+  port: number
+  /** POST JSON; returns status and parsed body. */
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>
+  get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: any; text: string }>
+  close(): Promise<void>
+}
+
+/** A real gateway on an ephemeral loopback port, quiet logs. */
+export async function startGateway(options: GatewayOptions = {}, port = 0): Promise<RunningGateway> {
+  const gateway = createGateway({ logLevel: "silent", ...options })
+  const { url, port: bound } = await gateway.listen({ port, host: "127.0.0.1" })
+  const call = async (method: string, path: string, body: unknown, headers: Record<string, string>) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: body === undefined ? headers : { "Content-Type": "application/json", ...headers },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    })
+    const text = await res.text()
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      parsed = undefined
+    }
+    return { status: res.status, body: parsed as any, text }
+  }
+  return {
+    gateway,
+    url,
+    port: bound,
+    post: (path, body, headers = {}) => call("POST", path, body, headers),
+    get: (path, headers = {}) => call("GET", path, undefined, headers),
+    close: () => gateway.close(),
+  }
+}
