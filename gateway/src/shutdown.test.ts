@@ -1,0 +1,50 @@
+import { spawn } from "node:child_process"
+import { createServer } from "node:net"
+import { fileURLToPath } from "node:url"
+import { describe, expect, it } from "vitest"
+import { openStream } from "./testing/openStream.ts"
+import { startGateway } from "./testing/startGateway.ts"
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const srv = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number }
+      srv.close(() => resolve(port))
+    })
+  })
+
+describe("graceful shutdown", () => {
+  it("sends $close shutdown to every stream, refuses new work, and resolves", async () => {
+    const gw = await startGateway()
+    const a = await openStream(`${gw.url}/v1/subscribe?channel=a`)
+    const b = await openStream(`${gw.url}/v1/subscribe?channel=b&topics=x`)
+    await gw.post("/v1/publish", { channel: "a", topic: "t", data: 1 })
+    await a.waitFor((e) => e.length === 1)
+    const closing = gw.gateway.close()
+    await Promise.all([a.ended, b.ended])
+    await closing
+    for (const s of [a, b]) expect(s.events.at(-1)).toEqual({ event: "$close", data: '{"reason":"shutdown"}' })
+    await expect(gw.gateway.publish({ channel: "a", topic: "t", data: 2 })).rejects.toMatchObject({ code: "ERR_SHUTTING_DOWN" })
+    await expect(fetch(`${gw.url}/healthz`)).rejects.toThrow() // no longer listening
+  })
+
+  it("the CLI drains streams and exits 0 on SIGTERM", async () => {
+    const port = await freePort()
+    const cli = fileURLToPath(new URL("./cli.ts", import.meta.url))
+    const child = spawn(process.execPath, ["--import", "tsx", cli], {
+      env: { ...process.env, CONDUIT_PORT: String(port), CONDUIT_LOG_LEVEL: "warn", CONDUIT_SIGNING_KEY: "", NODE_ENV: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    })
+    let out = ""
+    child.stdout.on("data", (d) => (out += d))
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
+    await expect.poll(() => out, { timeout: 15_000 }).toContain("Conduit gateway ready")
+    expect(out).toContain(`curl -N "http://127.0.0.1:${port}/v1/subscribe?channel=demo&lastEventId=0"`)
+    const s = await openStream(`http://127.0.0.1:${port}/v1/subscribe?channel=demo`)
+    expect(s.status).toBe(200)
+    child.kill("SIGTERM")
+    await s.ended
+    expect(s.events.at(-1)).toEqual({ event: "$close", data: '{"reason":"shutdown"}' })
+    expect(await exited).toBe(0)
+  }, 30_000)
+})
