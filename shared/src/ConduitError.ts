@@ -26,7 +26,8 @@ export class ConduitError extends Error {
 
   /** The JSON error body the gateway sends: `{ error: { code, message, ...details } }`. */
   toJSON(): { error: { code: ErrorCode; message: string } & ErrorDetails } {
-    return { error: { ...this.details, code: this.code, message: this.message } }
+    const { code: _code, message: _message, ...details } = this.details
+    return { error: { code: this.code, message: this.message, ...details } }
   }
 }
 
