@@ -31,3 +31,8 @@ void ch.missing
 
 const fixed = channel({ name: "announcements", topics: { news: { schema: z.string() } } })
 expectTypeOf(fixed().news.topic).toEqualTypeOf<"news">()
+
+// any concrete channel is assignable to the bare ChannelInstance (what untyped APIs take)
+import type { ChannelInstance } from "./index.ts"
+const anyChannel: ChannelInstance = ch
+void anyChannel

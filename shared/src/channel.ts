@@ -28,7 +28,7 @@ export type TopicRefs<T extends TopicsConfig> = {
 }
 
 /** A concrete channel (`pipeline({ runId })`): its name plus a ref per topic. */
-export type ChannelInstance<T extends TopicsConfig = TopicsConfig> = TopicRefs<T> & {
+export type ChannelInstance<T extends TopicsConfig = {}> = TopicRefs<T> & {
   readonly name: string
   readonly topics: TopicRefs<T>
   readonly definition: ChannelDefinition<T, any>
