@@ -127,10 +127,14 @@ async function checkSchema(registry: ChannelRegistry, channel: string, topic: st
 }
 
 function serialize(data: unknown): string {
+  let json: string | undefined
   try {
-    return JSON.stringify(data)
+    json = JSON.stringify(data)
   } catch (error) {
     // Only reachable in-process (HTTP bodies are parsed JSON): cycles, BigInt, absurd depth.
     throw new ConduitError(ErrorCode.INVALID_BODY, "data is not JSON-serializable", { cause: error })
   }
+  // JSON.stringify answers undefined for functions and symbols.
+  if (json === undefined) throw new ConduitError(ErrorCode.INVALID_BODY, "data is not JSON-serializable")
+  return json
 }

@@ -50,3 +50,15 @@ describe("Conduit SDK", () => {
     await expect(unreachable.publish(pipeline({ runId: "r" }).status, { message: "x" })).rejects.toMatchObject({ code: "ERR_NETWORK" })
   })
 })
+
+describe("in-process publish of values JSON cannot carry", () => {
+  it("refuses cycles, BigInt and functions with ERR_INVALID_BODY and publishes nothing", async () => {
+    gw = await startGateway()
+    const cyclic: Record<string, unknown> = {}
+    cyclic.self = cyclic
+    for (const data of [cyclic, 10n, () => 1]) {
+      await expect(gw.gateway.publish({ channel: "c", topic: "t", data })).rejects.toMatchObject({ code: "ERR_INVALID_BODY" })
+    }
+    expect((await gw.get("/v1/channels/c/history")).body.messages).toEqual([])
+  })
+})
