@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 20_000,
     // Gateway tests bind real loopback ports; a few files at a time keeps a 2-core box honest.
     maxWorkers: 2,
+    reporters: ["default", "./scripts/closingLineReporter.ts"],
   },
 })
