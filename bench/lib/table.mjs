@@ -1,0 +1,35 @@
+// The one table `npm run bench` prints.
+
+const int = (v) => (v === null || v === undefined ? "–" : Math.round(v).toLocaleString("en-US"))
+const ms = (v) => (v === null || v === undefined ? "–" : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : Math.round(v).toString())
+const kb = (v) => (v === null || v === undefined ? "–" : `${(v / 1000).toFixed(1)} KB`)
+
+const COLUMNS = [
+  ["scenario", (r) => r.title, "l"],
+  ["server", (r) => r.server + (r.harness === "loadgen" ? "" : ` [${r.harness}]`), "l"],
+  ["deliveries/s", (r) => int(r.perS), "r"],
+  ["× base", (r) => (r.ratio === null ? "" : `${r.ratio.toFixed(2)}×`), "r"],
+  ["p50 ms", (r) => ms(r.p50), "r"],
+  ["p99 ms", (r) => ms(r.p99), "r"],
+  ["lost/dup/reord", (r) => `${r.lost}/${r.duplicated}/${r.reordered}${r.failedConnects + r.publishErrors ? " !" : ""}`, "r"],
+  ["RSS/idle conn", (r) => kb(r.bytesPerIdleConn), "r"],
+  ["cpu srv/cli %", (r) => `${int(r.serverCpuPct)}/${int(r.clientCpuPct)}`, "r"],
+  ["cli ELU", (r) => (r.clientElu === null ? "–" : r.clientElu.toFixed(2)), "r"],
+  ["box %", (r) => int(r.machineBusyPct), "r"],
+]
+
+/** Rows as a fixed-width text table. `ratio` is set by the caller (conduit ÷ same-scenario baseline). */
+export function formatTable(rows) {
+  const cells = rows.map((r) => COLUMNS.map(([, get]) => String(get(r))))
+  const widths = COLUMNS.map(([head], i) => Math.max(head.length, ...cells.map((c) => c[i].length)))
+  const line = (values) =>
+    values.map((v, i) => (COLUMNS[i][2] === "l" ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join("  ").trimEnd()
+  const out = [line(COLUMNS.map(([head]) => head)), widths.map((w) => "-".repeat(w)).join("  ")]
+  let previous = null
+  for (let i = 0; i < rows.length; i++) {
+    if (previous !== null && rows[i].scenario !== previous) out.push("")
+    previous = rows[i].scenario
+    out.push(line(cells[i]))
+  }
+  return out.join("\n")
+}

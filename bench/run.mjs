@@ -1,0 +1,152 @@
+#!/usr/bin/env node
+// `npm run bench`: every scenario against the Conduit gateway and the minimal
+// Node SSE baseline, side by side in one run; one table on stdout, JSON and
+// an SVG chart under bench/results/. See README.md.
+import { existsSync, mkdirSync, writeFileSync } from "node:fs"
+import { cpus, release } from "node:os"
+import { fileURLToPath } from "node:url"
+import { parseArgs } from "node:util"
+import { renderChart } from "./lib/chart.mjs"
+import { runJson } from "./lib/processes.mjs"
+import { startBaseline, startConduit, startRedis } from "./lib/servers.mjs"
+import { fromFanout, fromLoadgen, summarize } from "./lib/summary.mjs"
+import { formatTable } from "./lib/table.mjs"
+import { scenarios } from "./scenarios.mjs"
+
+const here = fileURLToPath(new URL(".", import.meta.url))
+const FANOUT = fileURLToPath(new URL("../../shared/bench/fanout.mjs", import.meta.url))
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    redis: { type: "boolean", default: false },
+    fanout: { type: "boolean", default: false },
+    repeat: { type: "string" },
+    only: { type: "string" },
+    "no-save": { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  },
+})
+if (args.help) {
+  console.log(`npm run bench [-- options]
+  --quick        fewer messages, one repeat (about 2 minutes)
+  --repeat N     runs per scenario and server; medians are reported (default 1 quick, 3 full)
+  --only IDS     comma-separated scenario ids (${scenarios(true).map((s) => s.id).join(", ")})
+  --fanout       also drive the same scenarios with ../shared/bench/fanout.mjs
+  --redis        gateway on a throwaway redis-server (CONDUIT_REDIS_URL)
+  --no-save      print the table only; nothing written to bench/results/`)
+  process.exit(0)
+}
+const repeat = Math.max(1, Number(args.repeat ?? (args.quick ? 1 : 3)))
+const only = args.only ? new Set(args.only.split(",")) : null
+const plan = scenarios(args.quick).filter((s) => !only || only.has(s.id))
+if (args.fanout && !existsSync(FANOUT)) {
+  console.error(`--fanout: ${FANOUT} not found`)
+  process.exit(2)
+}
+
+/** The servers each scenario runs against; the first baseline is the one ratios use. */
+function serversFor(scenario, redisUrl) {
+  const list = [
+    { name: redisUrl ? "conduit (redis)" : "conduit", start: () => startConduit({ redisUrl }), loadgen: "conduit", fanout: "conduit" },
+    { name: "baseline (socket)", start: () => startBaseline("socket"), loadgen: "baseline", fanout: "raw" },
+  ]
+  if (!args.quick && scenario.kind === "fanout" && scenario.subs >= 10000 && scenario.channels === 1) {
+    list.push({ name: "baseline (res.write)", start: () => startBaseline("res"), loadgen: "baseline", fanout: "raw" })
+  }
+  return list
+}
+
+function loadgenArgv(s, server, target) {
+  const argv = ["node", `${here}loadgen/loadgen.mjs`, "--target", target.loadgen, "--port", server.port, "--pid", server.proc.pid]
+  for (const [flag, v] of Object.entries({ subs: s.subs, channels: s.channels, msgs: s.msgs, rate: s.rate, batch: s.batch, payload: s.payload, settle: s.settle, lanes: s.lanes, depth: s.depth })) {
+    if (v !== undefined) argv.push(`--${flag}`, v)
+  }
+  if (server.key) argv.push("--key", server.key)
+  return argv.map(String)
+}
+
+function fanoutArgv(s, server, target) {
+  const argv = ["node", FANOUT, "--mode", target.fanout, "--port", server.port, "--pid", server.proc.pid, "--quiet"]
+  for (const [flag, v] of Object.entries({ subs: s.subs, channels: s.channels, msgs: s.msgs, rate: s.rate, batch: s.batch, payload: s.payload, settle: s.settle, "pub-conns": s.lanes, pipeline: s.depth })) {
+    if (v !== undefined) argv.push(`--${flag}`, v)
+  }
+  // fanout.mjs presents the signing key itself as the subscribe credential (no tokens).
+  if (server.key) argv.push("--key", server.key)
+  return argv.map(String)
+}
+
+async function measure(s, target, harness, rep) {
+  const server = await target.start()
+  try {
+    const argv = harness === "loadgen" ? loadgenArgv(s, server, target) : fanoutArgv(s, server, target)
+    const j = await runJson(argv, { timeoutMs: 300_000 })
+    const run = harness === "loadgen" ? fromLoadgen(j) : fromFanout(j)
+    const flags = run.lost + run.duplicated + run.reordered + run.failedConnects + run.publishErrors ? "  CHECK FAILED" : ""
+    console.error(`  ${s.id.padEnd(11)} ${target.name.padEnd(22)} ${harness.padEnd(7)} #${rep}: ${Math.round(run.perS ?? 0).toLocaleString("en-US")}/s, p50 ${run.p50} p99 ${run.p99} ms, srv ${run.serverCpuPct}% (${run.endedBy})${flags}`)
+    return run
+  } finally {
+    await server.stop()
+  }
+}
+
+async function main() {
+  const started = new Date()
+  let redis = null
+  if (args.redis) {
+    redis = await startRedis()
+    if (!redis) {
+      console.error("--redis: not available: could not start redis-server (is it installed?)")
+      process.exit(2)
+    }
+    try {
+      const probe = await startConduit({ redisUrl: redis.url })
+      await probe.stop()
+    } catch (error) {
+      await redis.stop()
+      console.error(`--redis: not available: this gateway build does not start with CONDUIT_REDIS_URL.\n${String(error.message).split("\n").slice(-3).join("\n")}`)
+      process.exit(2)
+    }
+  }
+  const harnesses = args.fanout ? ["loadgen", "fanout"] : ["loadgen"]
+  console.error(`conduit bench: ${args.quick ? "quick" : "full"} mode, ${repeat} repeat(s), ${plan.length} scenarios, harness ${harnesses.join(" + ")}`)
+  const rows = []
+  try {
+    for (const s of plan) {
+      for (const harness of harnesses) {
+        const targets = serversFor(s, redis?.url)
+        const runs = targets.map(() => [])
+        // Alternate servers within each repeat, so drift on a shared box hits both alike.
+        for (let rep = 1; rep <= repeat; rep++) {
+          for (let i = 0; i < targets.length; i++) runs[i].push(await measure(s, targets[i], harness, rep))
+        }
+        const group = targets.map((t, i) => summarize(s, t.name, harness, runs[i]))
+        const base = group.find((r) => r.server.startsWith("baseline"))
+        for (const r of group) r.ratio = r === base || !base?.perS || r.server.startsWith("baseline") ? null : r.perS / base.perS
+        rows.push(...group)
+      }
+    }
+  } finally {
+    await redis?.stop()
+  }
+  const table = formatTable(rows)
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`
+  console.log(`\n$ ${command}\n${table}\n`)
+  console.log("deliveries/s = unique deliveries ÷ (last delivery − first publish); publish rows: 1 subscriber, so messages/s end to end.")
+  console.log("× base = conduit ÷ baseline (socket) in this run. cpu = % of one core in the publish window; box % = both cores busy.")
+  if (args["no-save"]) return
+  const stamp = started.toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-")
+  const dir = `${here}results`
+  mkdirSync(dir, { recursive: true })
+  const base = `${dir}/run-${stamp}${args.quick ? "-quick" : ""}`
+  const machine = { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, kernel: release() }
+  const record = { tool: "conduit-bench", version: 1, command, started: started.toISOString(), finished: new Date().toISOString(), quick: args.quick, repeat, machine, scenarios: plan, rows, table }
+  writeFileSync(`${base}.json`, `${JSON.stringify(record, null, 1)}\n`)
+  writeFileSync(`${base}.svg`, renderChart(rows, { title: `Conduit fan-out bench, ${started.toISOString().slice(0, 16)}Z, ${machine.cpus} cores, ${args.quick ? "quick" : "full"}` }))
+  console.log(`results: ${base}.json, ${base}.svg`)
+}
+
+main().catch((error) => {
+  console.error(`bench failed: ${error.stack ?? error}`)
+  process.exit(1)
+})
