@@ -1,0 +1,273 @@
+import { compareIds, type Envelope } from "@conduit/shared"
+import { Redis } from "ioredis"
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { startRedis, type TestRedis } from "../testing/redisServer.ts"
+import { envelopeJson, type PreparedMessage, type StoredMessage } from "./Broker.ts"
+import { createRedisBroker, type RedisBroker, type RedisBrokerOptions } from "./redisBroker.ts"
+import { envelopeTail, storedMessage } from "./redisMessages.ts"
+
+let redis: TestRedis
+let raw: Redis
+const brokers: RedisBroker[] = []
+let n = 0
+
+beforeAll(async () => {
+  redis = await startRedis()
+  raw = new Redis(redis.url)
+})
+afterAll(async () => {
+  raw.disconnect()
+  await redis.close()
+})
+afterEach(async () => {
+  await Promise.all(brokers.splice(0).map((b) => b.close()))
+})
+
+/** A broker ("node") on the test Redis, ready. */
+async function node(options: Partial<RedisBrokerOptions> = {}): Promise<RedisBroker> {
+  const broker = createRedisBroker({ url: redis.url, ...options })
+  brokers.push(broker)
+  expect(await broker.whenReady(5000)).toBe(true)
+  return broker
+}
+
+const fresh = () => `ch:${process.pid}.${++n}`
+const msg = (channel: string, data: unknown, extra: Partial<PreparedMessage> = {}): PreparedMessage => ({
+  channel,
+  topic: "t",
+  data,
+  dataJson: JSON.stringify(data),
+  kind: "data",
+  ...extra,
+})
+const dataOf = (m: StoredMessage) => (JSON.parse(m.json) as Envelope).data
+const ids = async (broker: RedisBroker, channel: string, count: number, start = 0) =>
+  (await broker.publish(Array.from({ length: count }, (_, i) => msg(channel, start + i)))).map((r) => r.id)
+
+/** Collects what a listener receives. */
+function collector() {
+  const got: StoredMessage[] = []
+  return {
+    got,
+    listener: (batch: StoredMessage[]) => got.push(...batch),
+    until: (count: number) => expect.poll(() => got.length, { timeout: 5000 }).toBeGreaterThanOrEqual(count),
+  }
+}
+
+describe("redis broker: ids, envelope, live fan-out", () => {
+  it("assigns Redis stream ids, strictly increasing, and builds the same envelope JSON as the memory broker", async () => {
+    const a = await node()
+    const channel = fresh()
+    const [r1, r2] = await a.publish([msg(channel, { x: 1 }), msg(channel, "two", { runId: "run\n1", topic: "$run", kind: "run" })])
+    expect(r1!.id).toMatch(/^\d+-\d+$/)
+    expect(compareIds(r2!.id, r1!.id)).toBeGreaterThan(0)
+    expect(await raw.xlen(`conduit:{${channel}}:stream`)).toBe(2)
+    const { messages, gap } = await a.read(channel, "0")
+    expect(gap).toBeNull()
+    const createdAt = new Date(Number(r2!.id.split("-")[0])).toISOString()
+    expect(messages[1]!.json).toBe(
+      envelopeJson({ id: r2!.id, channel, topic: "$run", createdAt, runId: "run\n1", kind: "run" }, '"two"'),
+    )
+    expect(messages.map((m) => m.id)).toEqual([r1!.id, r2!.id])
+    // The same parts always give the same bytes (every node builds them itself).
+    expect(storedMessage(JSON.stringify(channel), r1!.id, "t", envelopeTail(undefined, "data"), '{"x":1}').json).toBe(messages[0]!.json)
+  })
+
+  it("delivers a publish on node A to a listener on node B, and subscribe resolves only once live", async () => {
+    const [a, b] = [await node(), await node()]
+    for (let round = 0; round < 20; round++) {
+      const channel = fresh()
+      const c = collector()
+      await b.subscribe(channel, c.listener)
+      const id = (await a.publish([msg(channel, round)]))[0]!.id
+      await c.until(1)
+      expect(c.got.map((m) => [m.id, dataOf(m)])).toEqual([[id, round]])
+    }
+  })
+
+  it("keeps one order for concurrent publishers on two nodes: every listener sees ids increasing, none missing", async () => {
+    const [a, b] = [await node(), await node()]
+    const channel = fresh()
+    const onA = collector()
+    const onB = collector()
+    await a.subscribe(channel, onA.listener)
+    await b.subscribe(channel, onB.listener)
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).publish([msg(channel, i)])),
+    )
+    const published = results.map((r) => r[0]!.id).sort(compareIds)
+    await onA.until(200)
+    await onB.until(200)
+    expect(onA.got.map((m) => m.id)).toEqual(published)
+    expect(onB.got.map((m) => m.id)).toEqual(published)
+    expect((await a.read(channel, "0")).messages.map((m) => m.id)).toEqual(published)
+  })
+
+  it("keeps per-channel order and result order in a batch spanning channels", async () => {
+    const a = await node()
+    const [x, y] = [fresh(), fresh()]
+    const results = await a.publish([msg(x, 0), msg(y, 0), msg(x, 1), msg(y, 1), msg(x, 2)])
+    expect((await a.read(x, "0")).messages.map((m) => [m.id, dataOf(m)])).toEqual([
+      [results[0]!.id, 0],
+      [results[2]!.id, 1],
+      [results[4]!.id, 2],
+    ])
+    expect((await a.read(y, "0")).messages.map((m) => m.id)).toEqual([results[1]!.id, results[3]!.id])
+  })
+
+  it("uses sharded Pub/Sub on Redis 7 and plain Pub/Sub when told to; both deliver", async () => {
+    const version = Number(/redis_version:(\d+)/.exec(await raw.info("server"))![1])
+    for (const shardedPubSub of [true, false] as const) {
+      if (shardedPubSub && version < 7) continue
+      const [a, b] = [await node({ shardedPubSub }), await node({ shardedPubSub })]
+      const channel = fresh()
+      const c = collector()
+      await b.subscribe(channel, c.listener)
+      const key = `conduit:{${channel}}:live`
+      const listed = shardedPubSub ? await raw.call("PUBSUB", "SHARDCHANNELS", key) : await raw.call("PUBSUB", "CHANNELS", key)
+      expect(listed).toEqual([key])
+      await a.publish([msg(channel, "hi")])
+      await c.until(1)
+    }
+  })
+})
+
+describe("redis broker: idempotency across nodes", () => {
+  it("returns the original id for a key repeated on another node and publishes nothing", async () => {
+    const [a, b] = [await node(), await node()]
+    const channel = fresh()
+    const c = collector()
+    await a.subscribe(channel, c.listener)
+    const [first] = await a.publish([msg(channel, "once", { idempotencyKey: "run1:step1" })])
+    const [again] = await b.publish([msg(channel, "once", { idempotencyKey: "run1:step1" })])
+    const [inBatch, other] = await b.publish([
+      msg(channel, "once", { idempotencyKey: "run1:step1" }),
+      msg(channel, "other", { idempotencyKey: "run1:step2" }),
+    ])
+    expect(first!.duplicate).toBe(false)
+    expect(again).toEqual({ id: first!.id, duplicate: true })
+    expect(inBatch).toEqual({ id: first!.id, duplicate: true })
+    expect(other!.duplicate).toBe(false)
+    await c.until(2)
+    await new Promise((r) => setTimeout(r, 100))
+    expect(c.got.map(dataOf)).toEqual(["once", "other"])
+    expect((await b.read(channel, "0")).messages.map(dataOf)).toEqual(["once", "other"])
+    // Keys are per channel, as in the memory broker.
+    const [elsewhere] = await a.publish([msg(fresh(), "once", { idempotencyKey: "run1:step1" })])
+    expect(elsewhere!.duplicate).toBe(false)
+  })
+
+  it("forgets a key after the retention window", async () => {
+    const a = await node({ historyTtlMs: 300 })
+    const channel = fresh()
+    const [first] = await a.publish([msg(channel, 1, { idempotencyKey: "k" })])
+    expect(await raw.pttl(`conduit:{${channel}}:idem:k`)).toBeGreaterThan(0)
+    await new Promise((r) => setTimeout(r, 400))
+    const [later] = await a.publish([msg(channel, 1, { idempotencyKey: "k" })])
+    expect(later!.duplicate).toBe(false)
+    expect(later!.id).not.toBe(first!.id)
+  })
+})
+
+describe("redis broker: history bounds and $gap", () => {
+  it("holds exactly historySize messages in Redis and reports a gap exactly when messages after the id are gone", async () => {
+    const a = await node({ historySize: 3 })
+    const channel = fresh()
+    const all = await ids(a, channel, 10)
+    expect(await raw.xlen(`conduit:{${channel}}:stream`)).toBe(3)
+    const kept = all.slice(7)
+    expect(await a.read(channel, "0")).toMatchObject({ gap: { lastEventId: "0", oldest: kept[0] } })
+    expect((await a.read(channel, "0")).messages.map((m) => m.id)).toEqual(kept)
+    // Resuming from the newest evicted id misses nothing: no gap.
+    expect(await a.read(channel, all[6]!)).toMatchObject({ gap: null })
+    expect((await a.read(channel, all[6]!)).messages.map((m) => m.id)).toEqual(kept)
+    // One before it: message 6 is gone, and that is said.
+    const behind = await a.read(channel, all[5]!)
+    expect(behind.gap).toEqual({ lastEventId: all[5], oldest: kept[0] })
+    expect(behind.messages.map((m) => m.id)).toEqual(kept)
+    // From a retained id: the rest, no gap; limit honoured.
+    expect(await a.read(channel, kept[0]!, 1)).toMatchObject({ gap: null, messages: [{ id: kept[1] }] })
+  })
+
+  it("drops messages past the age bound, in Redis too, even on a channel nobody publishes to", async () => {
+    const a = await node({ historyTtlMs: 300 })
+    const channel = fresh()
+    const old = await ids(a, channel, 3)
+    await new Promise((r) => setTimeout(r, 400))
+    // Read alone trims: nothing retained, loss reported.
+    expect(await a.read(channel, old[0]!)).toEqual({ messages: [], gap: { lastEventId: old[0], oldest: null } })
+    expect(await a.read(channel, old[2]!)).toEqual({ messages: [], gap: null })
+    const [next] = await ids(a, channel, 1, 3)
+    expect(await raw.xlen(`conduit:{${channel}}:stream`)).toBe(1)
+    expect(await a.read(channel, old[1]!)).toMatchObject({ gap: { lastEventId: old[1], oldest: next }, messages: [{ id: next }] })
+    expect(await a.read(channel, old[2]!)).toMatchObject({ gap: null, messages: [{ id: next }] })
+    // Idle keys expire with their messages.
+    expect(await raw.pttl(`conduit:{${channel}}:stream`)).toBeLessThanOrEqual(1300)
+  })
+
+  it("reports a gap with oldest null for a channel it knows nothing of, except when starting from 0", async () => {
+    const a = await node()
+    expect(await a.read(fresh(), "0")).toEqual({ messages: [], gap: null })
+    expect(await a.read(fresh(), "1700000000000-0")).toEqual({ messages: [], gap: { lastEventId: "1700000000000-0", oldest: null } })
+  })
+
+  it("reports a gap for an id from before the channel's stream began (an earlier life whose keys expired)", async () => {
+    const a = await node()
+    const channel = fresh()
+    const [first] = await ids(a, channel, 1)
+    expect(await a.read(channel, "1000-0")).toMatchObject({ gap: { lastEventId: "1000-0", oldest: first }, messages: [{ id: first }] })
+    expect(await a.read(channel, "0-0")).toMatchObject({ gap: null, messages: [{ id: first }] })
+  })
+})
+
+describe("redis broker: losing Redis", () => {
+  it("turns not ready, refuses work fast, and recovers by itself, re-subscribing its live channels", async () => {
+    const a = await node({ redisOptions: { retryStrategy: () => 100 } })
+    const channel = fresh()
+    const c = collector()
+    await a.subscribe(channel, c.listener)
+    const changes: boolean[] = []
+    a.onReadyChange((ready) => changes.push(ready))
+    await redis.stop()
+    await expect.poll(() => a.isReady(), { timeout: 3000 }).toBe(false)
+    const t0 = Date.now()
+    await expect(a.publish([msg(channel, "lost")])).rejects.toMatchObject({ code: "ERR_BROKER_UNAVAILABLE" })
+    await expect(a.subscribe(fresh(), () => {})).rejects.toMatchObject({ code: "ERR_BROKER_UNAVAILABLE" })
+    await expect(a.read(channel, "0")).rejects.toMatchObject({ code: "ERR_BROKER_UNAVAILABLE" })
+    expect(Date.now() - t0).toBeLessThan(500)
+    await redis.start()
+    expect(await a.whenReady(5000)).toBe(true)
+    expect(changes).toEqual([false, true])
+    await a.publish([msg(channel, "after")])
+    await c.until(1)
+    expect(c.got.map(dataOf)).toEqual(["after"])
+  })
+
+  it("catches a listener up from the stream when only its subscriber connection dropped", async () => {
+    const a = await node({ redisOptions: { retryStrategy: () => 300, connectionName: "nodeA" } })
+    const b = await node()
+    const channel = fresh()
+    const c = collector()
+    await a.subscribe(channel, c.listener)
+    await ids(b, channel, 1)
+    await c.until(1)
+    const list = (await raw.client("LIST")) as string
+    const subId = /id=(\d+) .*name=nodeA-sub/.exec(list)![1]!
+    await raw.client("KILL", "ID", subId)
+    await expect.poll(() => a.isReady(), { timeout: 2000 }).toBe(false)
+    await ids(b, channel, 5, 1) // published while node A cannot hear Pub/Sub
+    expect(await a.whenReady(5000)).toBe(true)
+    await ids(b, channel, 2, 6)
+    await c.until(8)
+    await new Promise((r) => setTimeout(r, 100))
+    expect(c.got.map(dataOf)).toEqual([0, 1, 2, 3, 4, 5, 6, 7])
+  })
+
+  it("closes its connections", async () => {
+    const a = await node({ redisOptions: { connectionName: "closing" } })
+    await a.subscribe(fresh(), () => {})
+    await a.close()
+    await expect.poll(async () => ((await raw.client("LIST")) as string).includes("name=closing"), { timeout: 2000 }).toBe(false)
+    expect(a.isReady()).toBe(false)
+  })
+})
