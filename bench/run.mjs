@@ -76,9 +76,13 @@ function fanoutArgv(s, server, target) {
   return argv.map(String)
 }
 
+/** A short unmeasured round first, so both servers are measured with warm JIT code, not cold. */
+const warmup = (s) => ({ ...s, subs: Math.min(s.subs, 10), channels: 1, msgs: 2000, rate: 0, settle: 0 })
+
 async function measure(s, target, harness, rep) {
   const server = await target.start()
   try {
+    await runJson(loadgenArgv(warmup(s), server, target), { timeoutMs: 60_000 })
     const argv = harness === "loadgen" ? loadgenArgv(s, server, target) : fanoutArgv(s, server, target)
     const j = await runJson(argv, { timeoutMs: 300_000 })
     const run = harness === "loadgen" ? fromLoadgen(j) : fromFanout(j)

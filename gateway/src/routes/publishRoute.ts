@@ -25,7 +25,9 @@ export function publishRoute(ctx: GatewayContext, publish: (inputs: unknown[]) =
   const handle: RequestHandler = async (req, res) => {
     const end = ctx.metrics.publishSeconds.startTimer()
     const ids = await publish(publishInputsOf(req.body, ctx.options))
-    res.status(202).json({ ids })
+    // Written directly rather than with res.json: no ETag hashing or freshness check for a one-off POST answer.
+    const body = JSON.stringify({ ids })
+    res.writeHead(202, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(body) }).end(body)
     end()
   }
   return [checkKey, ...jsonBody(ctx), handle]
