@@ -1,19 +1,37 @@
 #!/usr/bin/env -S npx tsx
 import { existsSync } from "node:fs"
 import { isConduitError } from "@conduit/shared"
+import type { Broker } from "./broker/Broker.ts"
 import { optionsFromEnv } from "./config/optionsFromEnv.ts"
 import { createGateway } from "./createGateway.ts"
 
 // `.env` is read when present; real environment variables win over it.
 if (existsSync(".env")) process.loadEnvFile(".env")
 
+// Resolves once the broker is ready, or after `timeoutMs` (it keeps reconnecting; /readyz says when).
+function brokerReady(broker: Broker, timeoutMs: number): Promise<boolean> {
+  if (broker.isReady()) return Promise.resolve(true)
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs)
+    const off = broker.onReadyChange?.((ready) => {
+      if (!ready) return
+      clearTimeout(timer)
+      off?.()
+      resolve(true)
+    })
+  })
+}
+
 async function main(): Promise<void> {
-  const { port, host, redisUrl, ...options } = optionsFromEnv()
-  if (redisUrl) throw new Error("CONDUIT_REDIS_URL is set but this build has no Redis broker")
+  const { port, host, ...options } = optionsFromEnv()
   const gateway = createGateway(options)
+  const brokerKind = options.redisUrl ? "redis" : "memory"
+  if (!(await brokerReady(gateway.broker, 10_000))) {
+    gateway.logger.warn("Redis is not reachable yet: /readyz answers 503 and publishes are refused until it is")
+  }
   const { url } = await gateway.listen({ port, host })
   const auth = gateway.options.dev ? "" : ` -H "Authorization: Bearer $CONDUIT_SIGNING_KEY"`
-  gateway.logger.info({ url, dev: gateway.options.dev }, "conduit gateway ready")
+  gateway.logger.info({ url, dev: gateway.options.dev, broker: brokerKind }, "conduit gateway ready")
   console.log(`
 Conduit gateway ready on ${url}${gateway.options.dev ? "  (dev mode: no tokens needed)" : ""}
 

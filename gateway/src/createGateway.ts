@@ -11,6 +11,7 @@ import type { Logger } from "pino"
 import { createAuth, type MintTokenInput } from "./auth/createAuth.ts"
 import type { Broker } from "./broker/Broker.ts"
 import { createMemoryBroker } from "./broker/memoryBroker.ts"
+import { createRedisBroker } from "./broker/redisBroker.ts"
 import type { GatewayOptions } from "./config/GatewayOptions.ts"
 import { type ResolvedOptions, resolveOptions } from "./config/resolveOptions.ts"
 import { createRouter } from "./createRouter.ts"
@@ -48,8 +49,12 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
   const options = resolveOptions(input)
   const logger = createLogger(options.logger, options.logLevel)
   const ownsBroker = options.broker === undefined
+  const bounds = { historySize: options.historySize, historyTtlMs: options.historyTtlMs }
   const broker =
-    options.broker ?? createMemoryBroker({ historySize: options.historySize, historyTtlMs: options.historyTtlMs })
+    options.broker ??
+    (options.redisUrl
+      ? createRedisBroker({ url: options.redisUrl, prefix: options.redisPrefix, ...bounds, logger })
+      : createMemoryBroker(bounds))
   const fanout = new Fanout(broker, options.heartbeatMs)
   const hot = { delivered: 0, replayed: 0 }
   Object.defineProperty(hot, "delivered", { get: () => fanout.stats.delivered })

@@ -14,6 +14,14 @@ export interface GatewayOptions {
   channels?: readonly ChannelDefinition[]
   /** Broker to use. One passed in is not closed by `close()`. @default a memory broker */
   broker?: Broker
+  /**
+   * Redis URL: history and live fan-out go through Redis (Streams + Pub/Sub),
+   * so several gateway nodes serve one stream. Ignored when `broker` is given.
+   * @default none (memory broker)
+   */
+  redisUrl?: string
+  /** Prefix of the Redis broker's keys and Pub/Sub channels. @default "conduit:" */
+  redisPrefix?: string
   /** Messages retained per channel. @default 1000 */
   historySize?: number
   /** Age bound of retained messages, ms. @default 300000 */

@@ -7,7 +7,7 @@ export interface ListenOptions {
 }
 
 /** Reads every `CONDUIT_*` variable (all listed in `.env.example`). */
-export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayOptions & ListenOptions & { redisUrl?: string } {
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayOptions & ListenOptions {
   const int = (name: string): number | undefined => {
     const raw = env[name]
     if (raw === undefined || raw === "") return undefined
@@ -28,6 +28,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayOpt
     signingKeyFallback: env.CONDUIT_SIGNING_KEY_FALLBACK || undefined,
     dev: flag("CONDUIT_DEV"),
     redisUrl: env.CONDUIT_REDIS_URL || undefined,
+    redisPrefix: env.CONDUIT_REDIS_PREFIX || undefined,
     historySize: int("CONDUIT_HISTORY_SIZE"),
     historyTtlMs: int("CONDUIT_HISTORY_TTL_MS"),
     heartbeatMs: int("CONDUIT_HEARTBEAT_MS"),

@@ -1,8 +1,8 @@
 import { ConduitError, DEFAULTS, ErrorCode } from "@conduit/shared"
 import type { GatewayOptions } from "./GatewayOptions.ts"
 
-export type ResolvedOptions = Required<Omit<GatewayOptions, "signingKey" | "signingKeyFallback" | "broker" | "logger" | "logLevel">> &
-  Pick<GatewayOptions, "signingKey" | "signingKeyFallback" | "broker" | "logger" | "logLevel">
+type OptionalOption = "signingKey" | "signingKeyFallback" | "broker" | "redisUrl" | "redisPrefix" | "logger" | "logLevel"
+export type ResolvedOptions = Required<Omit<GatewayOptions, OptionalOption>> & Pick<GatewayOptions, OptionalOption>
 
 /** Fills defaults and refuses unsafe or malformed settings (`ERR_CONFIG`). */
 export function resolveOptions(options: GatewayOptions): ResolvedOptions {

@@ -14,6 +14,7 @@ export class Fanout {
   readonly stats: FanoutStats = { delivered: 0 }
   private readonly groups = new Map<string, ChannelGroup>()
   private readonly heartbeat: NodeJS.Timeout
+  private readonly offReadyChange: (() => void) | undefined
 
   constructor(
     private readonly broker: Broker,
@@ -23,6 +24,11 @@ export class Fanout {
       for (const s of this.sessions) if (s.isLive) s.write(PING_FRAME)
     }, heartbeatMs)
     this.heartbeat.unref()
+    // A broker that lost its backend may have missed live messages: end every
+    // stream, so clients resume from history (elsewhere, or here once it is back).
+    this.offReadyChange = broker.onReadyChange?.((ready) => {
+      if (!ready) this.closeAll("broker_unavailable")
+    })
   }
 
   get channelCount(): number {
@@ -70,5 +76,6 @@ export class Fanout {
 
   stop(): void {
     clearInterval(this.heartbeat)
+    this.offReadyChange?.()
   }
 }
