@@ -263,6 +263,24 @@ describe("redis broker: losing Redis", () => {
     expect(c.got.map(dataOf)).toEqual([0, 1, 2, 3, 4, 5, 6, 7])
   })
 
+  it("notices a hung Redis (connections open, no answers) and recovers when it answers again", async () => {
+    const a = await node({ commandTimeoutMs: 300, healthCheckMs: 100 })
+    const channel = fresh()
+    const c = collector()
+    await a.subscribe(channel, c.listener)
+    redis.pause()
+    try {
+      await expect.poll(() => a.isReady(), { timeout: 3000 }).toBe(false)
+      await expect(a.publish([msg(channel, "lost")])).rejects.toMatchObject({ code: "ERR_BROKER_UNAVAILABLE" })
+    } finally {
+      redis.resume()
+    }
+    expect(await a.whenReady(10_000)).toBe(true)
+    await a.publish([msg(channel, "after")])
+    await c.until(1)
+    expect(c.got.map(dataOf)).toEqual(["after"])
+  })
+
   it("closes its connections", async () => {
     const a = await node({ redisOptions: { connectionName: "closing" } })
     await a.subscribe(fresh(), () => {})

@@ -20,6 +20,8 @@ export interface RedisBrokerOptions {
   shardedPubSub?: boolean | "auto"
   /** A Redis command unanswered after this fails (a publish then answers 503). @default 5000 */
   commandTimeoutMs?: number
+  /** Interval of the PING that detects a hung Redis or half-open connection (then: not ready, reconnect). @default 5000 */
+  healthCheckMs?: number
   /** More ioredis options (TLS, retryStrategy, …). Offline queueing and re-sending stay off. @default {} */
   redisOptions?: RedisOptions
   /** Where readiness changes and connection errors are logged. @default none */
@@ -66,6 +68,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     url: options.url,
     shardedPubSub: options.shardedPubSub ?? "auto",
     commandTimeoutMs: options.commandTimeoutMs ?? 5000,
+    healthCheckMs: options.healthCheckMs ?? 5000,
     redisOptions: options.redisOptions ?? {},
     logger: options.logger,
     restore,

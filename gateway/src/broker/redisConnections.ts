@@ -8,6 +8,7 @@ export interface RedisConnectionsOptions {
   url: string
   shardedPubSub: boolean | "auto"
   commandTimeoutMs: number
+  healthCheckMs: number
   redisOptions: RedisOptions
   logger: Logger | undefined
   /**
@@ -103,6 +104,26 @@ export function createRedisConnections(options: RedisConnectionsOptions): RedisC
     })
   })
   sub.on("ready", update)
+  // A half-open connection (a partition, a hung server) looks ready until TCP
+  // keepalive notices, hours later; the subscriber would hear nothing, silently.
+  // A PING unanswered within the command timeout drops it: ioredis reconnects.
+  const pinging = new Set<Redis>()
+  const health = setInterval(() => {
+    for (const connection of [cmd, sub]) {
+      if (connection.status !== "ready" || pinging.has(connection)) continue
+      pinging.add(connection)
+      connection
+        .ping()
+        .catch(() => {
+          if (connection.status !== "ready" || closed) return
+          logger?.warn("redis did not answer PING in time: reconnecting")
+          connection.disconnect(true)
+        })
+        .finally(() => pinging.delete(connection))
+    }
+  }, options.healthCheckMs)
+  health.unref()
+
   for (const connection of [cmd, sub]) {
     connection.on("close", () => {
       epoch++
@@ -143,6 +164,7 @@ export function createRedisConnections(options: RedisConnectionsOptions): RedisC
     },
     async close() {
       closed = true
+      clearInterval(health)
       listeners.clear()
       ready = false
       await Promise.all(

@@ -12,6 +12,9 @@ export interface TestRedis {
   stop(): Promise<void>
   /** Starts it again on the same port; resolves once it answers PING. */
   start(): Promise<void>
+  /** SIGSTOP / SIGCONT: a hung server, connections left open. */
+  pause(): void
+  resume(): void
   /** Stops it and removes its directory. */
   close(): Promise<void>
 }
@@ -86,6 +89,8 @@ export async function startRedis(): Promise<TestRedis> {
     url: `redis://127.0.0.1:${port}`,
     stop,
     start,
+    pause: () => child?.kill("SIGSTOP"),
+    resume: () => child?.kill("SIGCONT"),
     async close() {
       await stop()
       rmSync(dir, { recursive: true, force: true })
