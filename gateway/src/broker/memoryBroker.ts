@@ -14,6 +14,8 @@ export interface MemoryBrokerOptions {
 
 interface ChannelState {
   last: ParsedId | null
+  /** Id of the first message of this channel's life on this node. */
+  first: string | null
   history: HistoryBuffer
   listeners: Set<BrokerListener>
 }
@@ -32,7 +34,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
   const stateOf = (channel: string): ChannelState => {
     let state = channels.get(channel)
     if (!state) {
-      state = { last: null, history: new HistoryBuffer(historySize, historyTtlMs), listeners: new Set() }
+      state = { last: null, first: null, history: new HistoryBuffer(historySize, historyTtlMs), listeners: new Set() }
       channels.set(channel, state)
     }
     return state
@@ -64,6 +66,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
       const state = stateOf(m.channel)
       state.last = nextId(state.last, t)
       const id = formatId(state.last.ms, state.last.seq)
+      state.first ??= id
       const json = envelopeJson({ id, channel: m.channel, topic: m.topic, createdAt, runId: m.runId, kind: m.kind }, m.dataJson)
       const stored: StoredMessage = { id, topic: m.topic, json }
       state.history.push(stored, t)
@@ -95,7 +98,10 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
     }
     state.history.expire(now())
     const evicted = state.history.evictedThrough
-    const behind = evicted !== null && (isStart || compareIds(after, evicted) < 0)
+    // An id from before this channel's first message here comes from an earlier life of
+    // the channel (forgotten when idle, or a restart): what came after it is unknown.
+    const earlierLife = !isStart && compareIds(after, state.first!) < 0
+    const behind = earlierLife || (evicted !== null && (isStart || compareIds(after, evicted) < 0))
     return Promise.resolve({
       messages: state.history.after(after, limit),
       gap: behind ? { lastEventId: after, oldest: state.history.oldestId() } : null,
