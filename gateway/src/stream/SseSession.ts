@@ -17,6 +17,14 @@ export interface SseSessionOptions {
 // A closed stream whose client never reads the final frame is destroyed after this.
 const END_GRACE_MS = 5000
 
+// Socket listeners are shared by every session (the session hangs off its socket),
+// not closures per connection: thousands of idle streams each keep only what they must.
+const SESSION = Symbol("conduit.session")
+type SessionSocket = Socket & { [SESSION]?: SseSession }
+function onSocketGone(this: SessionSocket): void {
+  this[SESSION]?.disconnected()
+}
+
 /**
  * One subscriber's stream: writes frames straight to its socket, holds live
  * messages while its replay is being read, drops itself when it falls behind.
@@ -31,22 +39,32 @@ export class SseSession {
   private floor: string | null = null
   /** Live messages that arrived before the replay was written; null once live. */
   private held: StoredMessage[][] | null = []
-  /** Replay bytes still queued: allowed on top of the slow-consumer bound. */
+  /** Replay bytes still queued: allowed on top of the slow-consumer bound until the socket first empties. */
   private replayBytes = 0
   private expiryTimer: NodeJS.Timeout | undefined
+  private readonly slowConsumerBytes: number
+  private readonly expiresAtMs: number | undefined
+  private readonly onClose: SseSessionOptions["onClose"]
 
   constructor(
-    private readonly socket: Socket,
-    private readonly options: SseSessionOptions,
+    private readonly socket: SessionSocket,
+    options: SseSessionOptions,
   ) {
     this.channel = options.channel
     this.topics = options.topics
     this.filterKey = options.topics === null ? "*" : [...options.topics].sort().join(",")
-    socket.once("close", this.onSocketGone)
-    socket.on("error", this.onSocketGone)
+    this.slowConsumerBytes = options.slowConsumerBytes
+    this.expiresAtMs = options.expiresAtMs
+    this.onClose = options.onClose
+    socket[SESSION] = this
+    socket.on("close", onSocketGone)
+    socket.on("error", onSocketGone)
   }
 
-  private readonly onSocketGone = (): void => this.finish("disconnected")
+  /** The socket closed or failed under the stream. */
+  disconnected(): void {
+    this.finish("disconnected")
+  }
 
   get isLive(): boolean {
     return this.held === null && this.floor === null && !this.closed
@@ -68,13 +86,12 @@ export class SseSession {
       this.replayBytes += buf.length
       this.socket.write(buf)
     }
-    if (this.replayBytes > 0) this.socket.once("drain", () => (this.replayBytes = 0))
     this.floor = replayedThrough
     const held = this.held ?? []
     this.held = null
     for (const batch of held) this.writeMessages(batch)
     process.nextTick(() => this.socket.uncork())
-    const { expiresAtMs } = this.options
+    const { expiresAtMs } = this
     if (expiresAtMs !== undefined) {
       const delay = Math.min(Math.max(0, expiresAtMs - Date.now()), 2 ** 31 - 1)
       this.expiryTimer = setTimeout(() => this.close("token_expired"), delay)
@@ -107,7 +124,10 @@ export class SseSession {
   /** Writes bytes unless the subscriber is too far behind; false when it was dropped. */
   write(buf: Buffer): boolean {
     if (this.closed) return false
-    if (this.socket.writableLength > this.options.slowConsumerBytes + this.replayBytes) {
+    const queued = this.socket.writableLength
+    // Every write passes here, so an empty queue means the replay has left: its allowance ends.
+    if (queued === 0) this.replayBytes = 0
+    else if (queued > this.slowConsumerBytes + this.replayBytes) {
       this.close("slow_consumer")
       return false
     }
@@ -125,8 +145,9 @@ export class SseSession {
 
   /** Forgets a session whose request failed before the stream started; writes nothing. */
   discard(): void {
-    this.socket.off("close", this.onSocketGone)
-    this.socket.off("error", this.onSocketGone)
+    this.socket.off("close", onSocketGone)
+    this.socket.off("error", onSocketGone)
+    this.socket[SESSION] = undefined
     if (!this.closed) this.finish("disconnected")
   }
 
@@ -135,6 +156,6 @@ export class SseSession {
     this.closed = true
     clearTimeout(this.expiryTimer)
     this.held = null
-    this.options.onClose(this, reason)
+    this.onClose(this, reason)
   }
 }
