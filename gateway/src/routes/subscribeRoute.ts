@@ -1,5 +1,5 @@
-import { assertChannelName, ConduitError, ErrorCode, isValidId } from "@conduit/shared"
-import type { RequestHandler } from "express"
+import { assertChannelName, type CloseReason, ConduitError, ErrorCode, isValidId } from "@conduit/shared"
+import type { Request, RequestHandler, Response } from "express"
 import type { GatewayContext } from "../GatewayContext.ts"
 import { bearerOf } from "../http/credentials.ts"
 import { queryString, queryTopics } from "../http/queryParams.ts"
@@ -24,11 +24,33 @@ function resumeFrom(req: Parameters<RequestHandler>[0]): string | undefined {
 }
 
 /**
+ * The stream outlives its request by hours: let go of what Express hung on
+ * the request and response for the length of one dispatch (the router's
+ * `next` chain, the parsed URL, params, locals), which would otherwise stay
+ * reachable from the socket: about 2 KB per idle subscriber. Nothing calls
+ * `next` once the stream started; errors from here on are the stream's own
+ * (`$close`), never an Express error response.
+ */
+function releaseRequestState(req: Request, res: Response): void {
+  const q = req as unknown as Record<string, unknown>
+  q.next = undefined
+  q._parsedUrl = undefined
+  q.params = undefined
+  ;(res as unknown as Record<string, unknown>).locals = undefined
+}
+
+/**
  * `GET /v1/subscribe`: the SSE stream. Headers go out only once the channel
  * is live in the broker and the replay is read, so nothing can slip between.
  */
 export function subscribeRoute(ctx: GatewayContext): RequestHandler {
   const retry = retryFrame(ctx.options.retryMs)
+  // One close handler for every stream, not a closure per connection.
+  const onClose = (s: SseSession, reason: CloseReason | "disconnected") => {
+    ctx.fanout.leave(s)
+    ctx.metrics.streamsClosed.inc({ reason })
+    if (reason === "slow_consumer") ctx.logger.warn({ channel: s.channel }, "slow consumer dropped")
+  }
   return async (req, res) => {
     const channel = assertChannelName(queryString(req, "channel"))
     const topics = queryTopics(req) ?? null
@@ -45,11 +67,7 @@ export function subscribeRoute(ctx: GatewayContext): RequestHandler {
       topics: grant.topics,
       slowConsumerBytes: ctx.options.slowConsumerBytes,
       ...(ctx.options.enforceTokenExpiry && grant.expiresAtMs !== undefined ? { expiresAtMs: grant.expiresAtMs } : {}),
-      onClose: (s, reason) => {
-        ctx.fanout.leave(s)
-        ctx.metrics.streamsClosed.inc({ reason })
-        if (reason === "slow_consumer") ctx.logger.warn({ channel }, "slow consumer dropped")
-      },
+      onClose,
     })
     try {
       await ctx.fanout.join(session)
@@ -66,6 +84,7 @@ export function subscribeRoute(ctx: GatewayContext): RequestHandler {
       res.flushHeaders()
       const replayedThrough = history?.messages.at(-1)?.id ?? (after === "0" ? null : (after ?? null))
       session.start(prelude, replayedThrough)
+      releaseRequestState(req, res)
     } catch (error) {
       session.discard()
       throw error
