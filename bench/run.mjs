@@ -46,9 +46,9 @@ if (args.fanout && !existsSync(FANOUT)) {
 }
 
 /** The servers each scenario runs against; the first baseline is the one ratios use. */
-function serversFor(scenario, redisUrl) {
+function serversFor(scenario, redis) {
   const list = [
-    { name: redisUrl ? "conduit (redis)" : "conduit", start: () => startConduit({ redisUrl }), loadgen: "conduit", fanout: "conduit" },
+    { name: redis ? "conduit (redis)" : "conduit", start: () => startConduit({ redis }), loadgen: "conduit", fanout: "conduit" },
     { name: "baseline (socket)", start: () => startBaseline("socket"), loadgen: "baseline", fanout: "raw" },
   ]
   if (!args.quick && scenario.kind === "fanout" && scenario.subs >= 10000 && scenario.channels === 1) {
@@ -58,7 +58,7 @@ function serversFor(scenario, redisUrl) {
 }
 
 function loadgenArgv(s, server, target) {
-  const argv = ["node", `${here}loadgen/loadgen.mjs`, "--target", target.loadgen, "--port", server.port, "--pid", server.proc.pid]
+  const argv = ["node", `${here}loadgen/loadgen.mjs`, "--target", target.loadgen, "--port", server.port, "--pid", server.pids.join(",")]
   for (const [flag, v] of Object.entries({ subs: s.subs, channels: s.channels, msgs: s.msgs, rate: s.rate, batch: s.batch, payload: s.payload, settle: s.settle, lanes: s.lanes, depth: s.depth })) {
     if (v !== undefined) argv.push(`--${flag}`, v)
   }
@@ -67,7 +67,7 @@ function loadgenArgv(s, server, target) {
 }
 
 function fanoutArgv(s, server, target) {
-  const argv = ["node", FANOUT, "--mode", target.fanout, "--port", server.port, "--pid", server.proc.pid, "--quiet"]
+  const argv = ["node", FANOUT, "--mode", target.fanout, "--port", server.port, "--pid", server.pids.join(","), "--quiet"]
   for (const [flag, v] of Object.entries({ subs: s.subs, channels: s.channels, msgs: s.msgs, rate: s.rate, batch: s.batch, payload: s.payload, settle: s.settle, "pub-conns": s.lanes, pipeline: s.depth })) {
     if (v !== undefined) argv.push(`--${flag}`, v)
   }
@@ -76,8 +76,11 @@ function fanoutArgv(s, server, target) {
   return argv.map(String)
 }
 
-/** A short unmeasured round first, so both servers are measured with warm JIT code, not cold. */
-const warmup = (s) => ({ ...s, subs: Math.min(s.subs, 10), channels: 1, msgs: 2000, rate: 0, settle: 0 })
+/**
+ * A short unmeasured round first, so both servers are measured with warm JIT
+ * code (a long-running gateway's state), not a cold start.
+ */
+const warmup = (s) => ({ ...s, subs: Math.min(s.subs, 10), channels: 1, msgs: s.kind === "publish" ? 20_000 : 2000, rate: 0, settle: 0 })
 
 async function measure(s, target, harness, rep) {
   const server = await target.start()
@@ -104,7 +107,7 @@ async function main() {
       process.exit(2)
     }
     try {
-      const probe = await startConduit({ redisUrl: redis.url })
+      const probe = await startConduit({ redis })
       await probe.stop()
     } catch (error) {
       await redis.stop()
@@ -118,7 +121,7 @@ async function main() {
   try {
     for (const s of plan) {
       for (const harness of harnesses) {
-        const targets = serversFor(s, redis?.url)
+        const targets = serversFor(s, redis)
         const runs = targets.map(() => [])
         // Alternate servers within each repeat, so drift on a shared box hits both alike.
         for (let rep = 1; rep <= repeat; rep++) {

@@ -10,7 +10,8 @@ const root = fileURLToPath(new URL("../..", import.meta.url))
  * The gateway as deployed: a signing key (so subscribers need real tokens),
  * production mode, warn-level logs, default history and metrics.
  */
-export async function startConduit({ redisUrl } = {}) {
+export async function startConduit({ redis } = {}) {
+  const redisUrl = redis?.url
   const port = await freePort()
   const key = randomBytes(32).toString("base64url")
   const env = {
@@ -28,7 +29,8 @@ export async function startConduit({ redisUrl } = {}) {
     await stop(proc)
     throw error
   }
-  return { proc, port, key, stop: () => stop(proc) }
+  // With Redis, the broker's CPU and memory count as the gateway's.
+  return { proc, port, key, pids: redis ? [proc.pid, redis.pid] : [proc.pid], stop: () => stop(proc) }
 }
 
 /** bench/baseline/server.mjs, writing straight to the socket (`socket`) or via `res.write` (`res`). */
@@ -36,7 +38,7 @@ export async function startBaseline(write = "socket") {
   const port = await freePort()
   const proc = start(["node", "bench/baseline/server.mjs", "--port", String(port), "--write", write], { cwd: root })
   await waitReady(proc, `http://127.0.0.1:${port}/healthz`)
-  return { proc, port, key: null, stop: () => stop(proc) }
+  return { proc, port, key: null, pids: [proc.pid], stop: () => stop(proc) }
 }
 
 /** A redis-server with no persistence on a loopback port, or null when none is installed. */
@@ -46,7 +48,7 @@ export async function startRedis() {
   const deadline = Date.now() + 5000
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) return null
-    if (proc.out.stdout.includes("Ready to accept connections")) return { url: `redis://127.0.0.1:${port}`, stop: () => stop(proc) }
+    if (proc.out.stdout.includes("Ready to accept connections")) return { url: `redis://127.0.0.1:${port}`, pid: proc.pid, stop: () => stop(proc) }
     await new Promise((r) => setTimeout(r, 50))
   }
   await stop(proc)

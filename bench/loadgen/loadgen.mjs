@@ -60,7 +60,8 @@ const cfg = {
   settleMs: num("settle"),
   drainIdleMs: num("drain-idle"),
   timeoutMs: num("timeout") * 1000,
-  pid: a.pid ? Number(a.pid) : null,
+  /** Server processes (comma-separated): RSS and CPU are summed over them. */
+  pids: a.pid ? a.pid.split(",").map(Number) : [],
 }
 const channelPrefix = `lg${randomBytes(3).toString("hex")}-`
 const channelName = (c) => channelPrefix + c
@@ -129,13 +130,24 @@ function ask(w, type, reply) {
   })
 }
 
+function serverRss() {
+  const kb = cfg.pids.map(rssKb)
+  return kb.length > 0 && kb.every((v) => v !== null) ? kb.reduce((a, b) => a + b, 0) : null
+}
+
+function serverCpu() {
+  const all = cfg.pids.map(cpuSeconds)
+  if (all.length === 0 || all.some((c) => c === null)) return null
+  return { user: all.reduce((a, c) => a + c.user, 0), sys: all.reduce((a, c) => a + c.sys, 0) }
+}
+
 const round = (v, d = 0) => (v === null || v === undefined ? null : Math.round(v * 10 ** d) / 10 ** d)
 
 async function main() {
   const started = new Date().toISOString()
   const tokens = await mintTokens()
   await sleep(200)
-  const rssBefore = cfg.pid ? rssKb(cfg.pid) : null
+  const rssBefore = serverRss()
   const workers = startWorkers(tokens)
   const connected = await Promise.all(workers.map((w) => ask(w, "connect", "connected")))
   const connect = { ok: 0, failed: 0, ms: 0 }
@@ -145,12 +157,12 @@ async function main() {
     connect.ms = Math.max(connect.ms, Math.round(c.ms))
   }
   await sleep(cfg.settleMs)
-  const rssConnected = cfg.pid ? rssKb(cfg.pid) : null
+  const rssConnected = serverRss()
 
   let expected = 0
   for (let i = 0; i < cfg.subs; i++) expected += expectedOn(i % cfg.channels, cfg.msgs, cfg.channels)
   let pub = null
-  const cpu0 = { server: cfg.pid ? cpuSeconds(cfg.pid) : null, client: process.cpuUsage(), machine: machineTicks(), at: performance.now() }
+  const cpu0 = { server: serverCpu(), client: process.cpuUsage(), machine: machineTicks(), at: performance.now() }
   const elu0 = await Promise.all(workers.map((w) => ask(w, "elu", "elu")))
   let endedBy = "idle"
   if (cfg.msgs > 0) {
@@ -161,9 +173,9 @@ async function main() {
     }).then((p) => (pub = p))
     endedBy = await waitForDeliveries(workers, expected, publishing)
   }
-  const cpu1 = { server: cfg.pid ? cpuSeconds(cfg.pid) : null, client: process.cpuUsage(cpu0.client), machine: machineTicks(), at: performance.now() }
+  const cpu1 = { server: serverCpu(), client: process.cpuUsage(cpu0.client), machine: machineTicks(), at: performance.now() }
   const elu1 = await Promise.all(workers.map((w) => ask(w, "elu", "elu")))
-  const rssAfter = cfg.pid ? rssKb(cfg.pid) : null
+  const rssAfter = serverRss()
   const results = (await Promise.all(workers.map((w) => ask(w, "finish", "result")))).map((m) => m.result)
 
   const hist = createHistogram()
@@ -178,7 +190,7 @@ async function main() {
   }
   const windowMs = pub && d.unique > 0 ? d.lastAt - pub.startedAt : null
   const wall = (cpu1.at - cpu0.at) / 1000
-  const serverCpu = cpu0.server && cpu1.server ? cpu1.server.user + cpu1.server.sys - cpu0.server.user - cpu0.server.sys : null
+  const serverCpuS = cpu0.server && cpu1.server ? cpu1.server.user + cpu1.server.sys - cpu0.server.user - cpu0.server.sys : null
   const out = {
     tool: "conduit-loadgen",
     label: a.label,
@@ -218,8 +230,8 @@ async function main() {
     latencyMs: summarize(hist),
     cpu: {
       windowS: round(wall, 2),
-      serverPctOfCore: serverCpu === null ? null : round((serverCpu / wall) * 100),
-      serverSysPct: serverCpu === null ? null : round(((cpu1.server.sys - cpu0.server.sys) / wall) * 100),
+      serverPctOfCore: serverCpuS === null ? null : round((serverCpuS / wall) * 100),
+      serverSysPct: serverCpuS === null ? null : round(((cpu1.server.sys - cpu0.server.sys) / wall) * 100),
       clientPctOfCore: round(((cpu1.client.user + cpu1.client.system) / 1e6 / wall) * 100),
       clientEluWorkers: elu1.map((e, i) => round(performance.eventLoopUtilization(e.elu, elu0[i].elu).utilization, 3)),
       machineBusyPct: round(((cpu1.machine.busy - cpu0.machine.busy) / (cpu1.machine.total - cpu0.machine.total)) * 100),
