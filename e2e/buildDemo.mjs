@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// Builds the demo page (vite build → e2e/dist) when it is missing or older
+// than anything it is built from: the page itself, the adapters, the client
+// and shared. `--force` always builds. Run by `npm start` (prestart) and
+// `npm run test:e2e`, so a fresh clone never serves a stale or absent page.
+import { existsSync, readdirSync, statSync } from "node:fs"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = fileURLToPath(new URL("..", import.meta.url))
+const output = join(root, "e2e/dist/index.html")
+const inputs = [
+  "e2e/index.html",
+  "e2e/vite.config.ts",
+  "e2e/package.json",
+  "e2e/src",
+  "shared/src",
+  "adapters/client/src",
+  "adapters/react/src",
+  "adapters/vue/src",
+  "adapters/svelte/src",
+]
+
+/** Newest modification time under a file or directory (0 when absent). */
+function newest(path) {
+  if (!existsSync(path)) return 0
+  const stat = statSync(path)
+  if (!stat.isDirectory()) return stat.mtimeMs
+  let latest = stat.mtimeMs // a deleted file changes its directory's mtime
+  for (const entry of readdirSync(path)) latest = Math.max(latest, newest(join(path, entry)))
+  return latest
+}
+
+const force = process.argv.includes("--force")
+const builtAt = existsSync(output) ? statSync(output).mtimeMs : 0
+const changedAt = Math.max(...inputs.map((p) => newest(join(root, p))))
+if (!force && builtAt > changedAt) {
+  console.log("[demo] e2e/dist is up to date")
+} else {
+  console.log(builtAt === 0 ? "[demo] building the demo page (e2e/dist)" : "[demo] rebuilding the demo page: sources changed")
+  const { build } = await import("vite")
+  await build({ configFile: join(root, "e2e/vite.config.ts"), logLevel: "warn" })
+  console.log("[demo] built e2e/dist")
+}

@@ -1,0 +1,31 @@
+/**
+ * The gateways Playwright starts for the e2e run (see playwright.config.ts):
+ * loopback ports away from 8288, so a gateway the user has running is left alone.
+ */
+export const MAIN_PORT = 8390
+/** A second gateway that ends streams at token expiry and mints 2-second demo tokens. */
+export const EXPIRY_PORT = 8391
+
+export const MAIN_URL = `http://127.0.0.1:${MAIN_PORT}`
+export const EXPIRY_URL = `http://127.0.0.1:${EXPIRY_PORT}`
+
+/** Seconds a demo token lives on the expiry gateway. */
+export const SHORT_TOKEN_TTL_SECONDS = 2
+
+/** Environment of every e2e gateway: dev mode (real tokens, ephemeral key), fast but visible streaming. */
+export function gatewayEnv(port: number, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    CONDUIT_PORT: String(port),
+    CONDUIT_HOST: "127.0.0.1",
+    CONDUIT_DEV: "1",
+    CONDUIT_SIGNING_KEY: "",
+    CONDUIT_SIGNING_KEY_FALLBACK: "",
+    CONDUIT_REDIS_URL: "",
+    NODE_ENV: "test",
+    CONDUIT_LOG_LEVEL: "warn",
+    // A stalled stream is noticed within a few seconds (the client times out on missed heartbeats).
+    CONDUIT_HEARTBEAT_MS: "1000",
+    CONDUIT_DEMO: "1",
+    ...extra,
+  }
+}

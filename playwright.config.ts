@@ -1,0 +1,60 @@
+import { defineConfig } from "@playwright/test"
+import { EXPIRY_PORT, gatewayEnv, MAIN_PORT, MAIN_URL, SHORT_TOKEN_TTL_SECONDS } from "./e2e/tests/support/servers.ts"
+
+// Debian's Chromium, never a downloaded browser (scripts/ensureSystemDeps.mjs installs it).
+const CHROMIUM = "/usr/bin/chromium"
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+]
+
+// The gateway CLI itself serves the demo (npm run test:e2e builds e2e/dist first).
+const GATEWAY = "node --import tsx gateway/src/cli.ts"
+
+export default defineConfig({
+  testDir: "e2e/tests",
+  testMatch: "**/*.spec.ts",
+  outputDir: "test-results",
+  timeout: 45_000,
+  expect: { timeout: 15_000 },
+  // Tests share two gateways and start their own runs; two at a time keeps a 2-core box honest.
+  workers: 2,
+  forbidOnly: !!process.env.CI,
+  reporter: [["list"]],
+  use: {
+    baseURL: MAIN_URL,
+    browserName: "chromium",
+    headless: true,
+    viewport: { width: 1360, height: 820 },
+    launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS },
+    trace: "retain-on-failure",
+  },
+  webServer: [
+    {
+      command: GATEWAY,
+      url: `${MAIN_URL}/healthz`,
+      env: gatewayEnv(MAIN_PORT),
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: GATEWAY,
+      url: `http://127.0.0.1:${EXPIRY_PORT}/healthz`,
+      env: gatewayEnv(EXPIRY_PORT, {
+        CONDUIT_ENFORCE_TOKEN_EXPIRY: "1",
+        CONDUIT_DEMO_TOKEN_TTL_SECONDS: String(SHORT_TOKEN_TTL_SECONDS),
+      }),
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+  ],
+})
