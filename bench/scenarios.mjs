@@ -22,9 +22,9 @@ export function scenarios(quick) {
   const q = (quickValue, fullValue) => (quick ? quickValue : fullValue)
   return /** @type {Scenario[]} */ ([
     { id: "fan-1k", title: "1,000 subs, 1 channel", kind: "fanout", subs: 1000, channels: 1, msgs: q(500, 2000), rate: 0, batch: 1, payload: 256, settle: 500 },
-    { id: "fan-10k", title: "10,000 subs, 1 channel", kind: "fanout", subs: 10000, channels: 1, msgs: q(100, 300), rate: 0, batch: 1, payload: 256, settle: 3000 },
-    { id: "spread-10k", title: "10,000 subs, 1,000 channels", kind: "fanout", subs: 10000, channels: 1000, msgs: q(10000, 30000), rate: 0, batch: 1, payload: 256, settle: 1000, lanes: 4, depth: 4 },
-    { id: "lat-1k@20", title: "1,000 subs × 20 msg/s", kind: "fanout", subs: 1000, channels: 1, msgs: q(200, 600), rate: 20, batch: 1, payload: 256, settle: 500 },
+    { id: "fan-10k", title: "10,000 subs, 1 channel", kind: "fanout", subs: 10000, channels: 1, msgs: q(100, 250), rate: 0, batch: 1, payload: 256, settle: 3000 },
+    { id: "spread-10k", title: "10,000 subs, 1,000 channels", kind: "fanout", subs: 10000, channels: 1000, msgs: q(10000, 20000), rate: 0, batch: 1, payload: 256, settle: 1000, lanes: 4, depth: 4 },
+    { id: "lat-1k@20", title: "1,000 subs × 20 msg/s", kind: "fanout", subs: 1000, channels: 1, msgs: q(200, 400), rate: 20, batch: 1, payload: 256, settle: 500 },
     { id: "pub-single", title: "publish 10,000, unbatched", kind: "publish", subs: 1, channels: 1, msgs: 10000, rate: 0, batch: 1, payload: 64, settle: 200, lanes: 1, depth: 8 },
     { id: "pub-batch", title: "publish 10,000, batches of 1,000", kind: "publish", subs: 1, channels: 1, msgs: 10000, rate: 0, batch: 1000, payload: 64, settle: 200, lanes: 1, depth: 2 },
   ])

@@ -6,7 +6,7 @@ const COLORS = { conduit: "#2563eb", "baseline (socket)": "#9ca3af", "baseline (
 const colorOf = (row) => (row.harness === "loadgen" ? (COLORS[row.server] ?? "#6b7280") : "#f59e0b")
 
 const LABEL_W = 250
-const BAR_W = 330
+const BAR_W = 280
 const LAT_W = 380
 const ROW_H = 18
 const GAP = 16
@@ -52,7 +52,7 @@ export function renderChart(rows, { title }) {
   }
   const ticks = []
   for (const t of [0.1, 1, 10, 100, 1000]) {
-    const x = x1 + latX(t)
+    const x = (x1 + latX(t)).toFixed(1)
     ticks.push(`<line x1="${x}" x2="${x}" y1="60" y2="${y}" stroke="#eee"/>`)
     ticks.push(`<text x="${x}" y="56" text-anchor="middle" font-size="10">${t} ms</text>`)
   }
