@@ -9,6 +9,13 @@ import {
   validateData,
 } from "@conduit/shared"
 import type { Gateway } from "../createGateway.ts"
+import {
+  createFunctionsRuntime,
+  type FunctionsRuntime,
+  type FunctionsRuntimeOptions,
+} from "../functions/createFunctionsRuntime.ts"
+import type { ConduitFunction, FunctionConfig, FunctionHandler, SendEvent } from "../functions/FunctionConfig.ts"
+import type { RunRecord } from "../functions/RunStore.ts"
 import { httpTransport, inProcessTransport, type PublishTransport } from "./publishTransport.ts"
 
 export interface ConduitOptions {
@@ -20,6 +27,8 @@ export interface ConduitOptions {
   gateway?: Gateway
   /** fetch implementation. @default globalThis.fetch */
   fetch?: typeof fetch
+  /** Functions runtime: run store, retry backoff, timers. @default memory store, exponential backoff from 1 s */
+  functions?: FunctionsRuntimeOptions
 }
 
 export interface PublishOptions {
@@ -43,6 +52,8 @@ export class Conduit {
   readonly transport: PublishTransport
   readonly url: string | undefined
   readonly signingKey: string | undefined
+  /** The functions runtime: what `createFunction`, `send` and `cancel` use (`waitForRun` lives here too). */
+  readonly functions: FunctionsRuntime
 
   constructor(options: ConduitOptions) {
     if (options.gateway) {
@@ -54,6 +65,13 @@ export class Conduit {
     }
     this.url = options.url
     this.signingKey = options.signingKey
+    this.functions = createFunctionsRuntime(
+      {
+        publish: (topic, data, publishOptions) => this.publish(topic, data, publishOptions),
+        publishRaw: (inputs) => this.transport.publish(inputs),
+      },
+      options.functions,
+    )
   }
 
   /** Publishes one message to a topic ref (`ch.status`). The schema is checked here first. */
@@ -91,5 +109,31 @@ export class Conduit {
       ...(request.expiresIn === undefined ? {} : { expiresIn: request.expiresIn }),
       ...(request.sub === undefined ? {} : { sub: request.sub }),
     })
+  }
+
+  /**
+   * Registers a durable function: `send` of a trigger event starts a run of
+   * `handler({ event, step, publish, runId, attempt, signal })`.
+   */
+  createFunction<TData = Record<string, any>, TResult = unknown>(
+    config: FunctionConfig<TData>,
+    handler: FunctionHandler<TData, TResult>,
+  ): ConduitFunction {
+    return this.functions.createFunction(config, handler)
+  }
+
+  /** Sends events; resolves with the ids of the runs they started (ERR_UNKNOWN_FUNCTION when none would). */
+  send(event: SendEvent | readonly SendEvent[]): Promise<{ ids: string[] }> {
+    return this.functions.send(event)
+  }
+
+  /** Cancels a run: it stops at its next step boundary and ends with `$run` `cancelled`. */
+  cancel(runId: string): Promise<void> {
+    return this.functions.cancel(runId)
+  }
+
+  /** A run's record (state, attempt, result or error), undefined when unknown. */
+  getRun(runId: string): Promise<RunRecord | undefined> {
+    return this.functions.getRun(runId)
   }
 }

@@ -1,0 +1,84 @@
+import type { ChannelInstance, TopicInput, TopicRef } from "@conduit/shared"
+import type { RunEvent } from "./RunStore.ts"
+
+/** An event name that starts a run of the function. */
+export interface FunctionTrigger {
+  event: string
+}
+
+/** What `conduit.createFunction` takes besides the handler. */
+export interface FunctionConfig<TData = Record<string, any>> {
+  /** Unique among the functions of one `Conduit`; sent as `functionId` in `$run` data. */
+  id: string
+  /** Events that start a run; `conduit.send({ name })` starts one run per function it triggers. */
+  triggers: readonly FunctionTrigger[]
+  /**
+   * Retries after a failed attempt: `retries: 3` allows 4 attempts. Errors
+   * that would fail the same way again (ERR_VALIDATION and other 4xx codes,
+   * ERR_RUN_FAILED) end the run at once.
+   * @default 3
+   */
+  retries?: number
+  /**
+   * Channels that get `$run` messages from the first `running` on, before the
+   * run publishes anything there (a subscriber that opened the run's channel
+   * early sees it start). Called once per run, when it is sent. Channels the
+   * run publishes to are added as it touches them either way.
+   * @default none: only channels the run publishes to
+   */
+  channels?: (context: { event: RunEvent<TData>; runId: string }) => ReadonlyArray<ChannelInstance | string>
+}
+
+/** `publish(topicRef, data)`: validated, immediate, sent again by every attempt that reaches it. */
+export type RunPublish = <R extends TopicRef>(topic: R, data: TopicInput<R>) => Promise<{ id: string }>
+
+/** Durable building blocks: each is memoized per run under its id. */
+export interface Step {
+  /**
+   * Runs `fn` once per run: after it succeeded, retries get its stored result
+   * without running it. The result goes through JSON (as it would through any
+   * shared store), so a `Date` comes back as a string, on every attempt alike.
+   * An id repeated within one attempt is numbered (`id`, `id:2`, …).
+   */
+  run<T>(id: string, fn: () => T | Promise<T>): Promise<Awaited<T>>
+  /** Waits `ms` once per run: a retry after it ended does not wait again; one mid-sleep waits the rest. */
+  sleep(id: string, ms: number): Promise<void>
+  realtime: {
+    /**
+     * Publishes once per run, with `idempotencyKey = runId:stepId`: retries,
+     * and even a crash between publishing and memoizing, deliver it once.
+     */
+    publish<R extends TopicRef>(id: string, topic: R, data: TopicInput<R>): Promise<{ id: string }>
+  }
+}
+
+/** What a handler receives. */
+export interface HandlerContext<TData = Record<string, any>> {
+  event: RunEvent<TData>
+  step: Step
+  publish: RunPublish
+  runId: string
+  /** 1 on the first attempt. */
+  attempt: number
+  /** Aborted when the run is cancelled: pass it to fetch and the like to stop work inside a step. */
+  signal: AbortSignal
+}
+
+/** The function body. Its return value (JSON) is the run's result, sent in `$run` `completed`. */
+export type FunctionHandler<TData = Record<string, any>, TResult = unknown> = (
+  context: HandlerContext<TData>,
+) => TResult | Promise<TResult>
+
+/** A registered function, as `createFunction` returns it. */
+export interface ConduitFunction {
+  readonly id: string
+  readonly triggers: readonly FunctionTrigger[]
+  readonly retries: number
+}
+
+/** What `conduit.send` takes. */
+export interface SendEvent<TData = unknown> {
+  name: string
+  /** JSON. @default {} */
+  data?: TData
+}

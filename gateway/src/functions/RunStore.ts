@@ -1,0 +1,82 @@
+import type { RunStatus } from "@conduit/shared"
+
+/** Where a run is: waiting for its first attempt, or one of the `$run` statuses. */
+export type RunState = "queued" | Exclude<RunStatus, "unknown">
+
+/** `{ code, message }`: how a failure is recorded and sent in `$run` data. */
+export interface RunError {
+  code: string
+  message: string
+}
+
+/** The event that started a run, as `conduit.send` received it. */
+export interface RunEvent<TData = unknown> {
+  /** Unique per `send` call (`evt_…`). */
+  id: string
+  name: string
+  data: TData
+  /** Unix ms when `send` accepted it. */
+  ts: number
+}
+
+/**
+ * Everything the runtime knows about a run. Plain JSON, so a shared backend
+ * (Redis) can hold it and any node can read it.
+ */
+export interface RunRecord {
+  runId: string
+  functionId: string
+  event: RunEvent
+  state: RunState
+  /** Attempts started so far: 0 while queued, 1 during the first. */
+  attempt: number
+  /** `retries + 1`. */
+  maxAttempts: number
+  /** Channels that get `$run` messages: declared ones plus every channel a publish touched. */
+  channels: string[]
+  /** The handler's return value (JSON), once `completed`. */
+  result?: unknown
+  /** Set once `failed` (or `cancelled`). */
+  error?: RunError
+  /** `conduit.cancel` was called: the run stops at its next step boundary. */
+  cancelRequested: boolean
+  /** ISO 8601. */
+  createdAt: string
+  updatedAt: string
+}
+
+/** What a finished step left behind, memoized per run and step id. */
+export interface StepRecord {
+  kind: "run" | "sleep" | "publish"
+  /** Whether the step finished; a started sleep is stored unfinished with its wake time. */
+  done: boolean
+  /** `step.run`'s return value, or `{ id }` of a durable publish. Absent for `undefined`. */
+  result?: unknown
+  /** Unix ms a `step.sleep` ends: a retry mid-sleep only sleeps the rest. */
+  wakeAt?: number
+}
+
+/** Fields of a run the runtime changes after creating it. `channels` and the cancel flag have their own calls. */
+export type RunPatch = Partial<Pick<RunRecord, "state" | "attempt" | "result" | "error" | "updatedAt">>
+
+/**
+ * Run state behind an interface so it can live outside the process.
+ * Everything crossing it is JSON, and every call is async: the memory store
+ * is the default, a Redis one can hold the same records (hash per run, hash
+ * per run's steps, a set of channels) and let any node cancel or resume a run.
+ *
+ * Updates are field merges, never read-modify-write of the whole record, so a
+ * cancel from another node is never overwritten by the node running the run.
+ */
+export interface RunStore {
+  createRun(record: RunRecord): Promise<void>
+  getRun(runId: string): Promise<RunRecord | undefined>
+  /** Merges `patch` into the run; resolves with the updated record. */
+  updateRun(runId: string, patch: RunPatch): Promise<RunRecord>
+  /** Adds channels to the run's set (a union: order of first touch, no duplicates). */
+  addChannels(runId: string, channels: readonly string[]): Promise<void>
+  /** Sets the cancel flag. Resolves false when the run is unknown. */
+  requestCancel(runId: string): Promise<boolean>
+  getStep(runId: string, stepId: string): Promise<StepRecord | undefined>
+  putStep(runId: string, stepId: string, record: StepRecord): Promise<void>
+}

@@ -1,0 +1,193 @@
+import { afterEach, describe, expect, it } from "vitest"
+import { createMemoryRunStore } from "./memoryRunStore.ts"
+import { envelopes, labels, pipeline, type Rig, startRig, waitForTerminal } from "./functionsTestRig.ts"
+import type { RunStore } from "./RunStore.ts"
+
+let rig: Rig | undefined
+afterEach(async () => {
+  await rig?.close()
+  rig = undefined
+})
+
+describe("publish vs step.realtime.publish across a retry", () => {
+  it.each(["in-process", "http"] as const)(
+    "durable messages reach a subscriber once, plain ones once per attempt (%s)",
+    async (transport) => {
+      rig = await startRig(transport)
+      const durableIds: string[][] = []
+      rig.conduit.createFunction({ id: "write", triggers: [{ event: "app/write" }], retries: 2 }, async ({ event, step, publish, attempt }) => {
+        const ch = pipeline({ key: event.data.key })
+        const ids: string[] = []
+        durableIds.push(ids)
+        await publish(ch.tokens, { token: `a${attempt}` })
+        ids.push((await step.realtime.publish("first", ch.status, { message: "first" })).id)
+        await publish(ch.tokens, { token: "b" })
+        if (attempt === 1) throw new Error("transient")
+        ids.push((await step.realtime.publish("second", ch.status, { message: "second" })).id)
+        return { words: 2 }
+      })
+      const live = await rig.subscribe("pipeline:k1")
+      const { ids } = await rig.conduit.send({ name: "app/write", data: { key: "k1" } })
+      expect(ids).toHaveLength(1)
+      await waitForTerminal(live)
+
+      const expected = [
+        "$run running 1",
+        "tokens a1",
+        "status first",
+        "tokens b",
+        "$run running 2",
+        "tokens a2",
+        "tokens b",
+        "status second",
+        "$run completed",
+      ]
+      expect(labels(live.events)).toEqual(expected)
+      // The memoized step hands back the id of the one message it published.
+      expect(durableIds[1]![0]).toBe(durableIds[0]![0])
+      const all = envelopes(live.events)
+      expect(all.every((m) => m.runId === ids[0])).toBe(true)
+      expect(all.at(-1)!.data).toEqual({ status: "completed", functionId: "write", attempt: 2, result: { words: 2 } })
+      expect(await rig.conduit.getRun(ids[0]!)).toMatchObject({ state: "completed", attempt: 2, result: { words: 2 } })
+    },
+  )
+
+  it("a durable publish whose response was lost is delivered once when the attempt is retried (http)", async () => {
+    // The gateway accepts the message, then the connection "drops": the SDK sees ERR_NETWORK.
+    let dropped = 0
+    const lossy: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init)
+      if (dropped === 0 && String(init?.body).includes('"idempotencyKey":"run_') && String(init?.body).includes(":first")) {
+        dropped++
+        throw new TypeError("socket hang up")
+      }
+      return res
+    }
+    rig = await startRig("http", {}, { fetch: lossy })
+    rig.conduit.createFunction({ id: "f", triggers: [{ event: "e" }] }, async ({ step }) => {
+      await step.realtime.publish("first", pipeline({ key: "lossy" }).status, { message: "once" })
+      return "ok"
+    })
+    const live = await rig.subscribe("pipeline:lossy")
+    const { ids } = await rig.conduit.send({ name: "e" })
+    await waitForTerminal(live)
+    expect(dropped).toBe(1)
+    expect(labels(live.events)).toEqual(["$run running 1", "status once", "$run running 2", "$run completed"])
+    expect(await rig.conduit.getRun(ids[0]!)).toMatchObject({ state: "completed", attempt: 2 })
+  })
+
+  it("a crash between publishing and memoizing does not deliver twice: the idempotency key covers it", async () => {
+    // The store fails the first memoize of the durable step: as if the node died right after publishing.
+    const inner = createMemoryRunStore()
+    let crashed = false
+    const store: RunStore = {
+      ...inner,
+      async putStep(runId, stepId, record) {
+        if (stepId === "announce" && !crashed) {
+          crashed = true
+          throw new Error("node died")
+        }
+        return inner.putStep(runId, stepId, record)
+      },
+    }
+    rig = await startRig("in-process", { store })
+    rig.conduit.createFunction({ id: "f", triggers: [{ event: "e" }] }, async ({ step }) => {
+      await step.realtime.publish("announce", pipeline({ key: "crash" }).status, { message: "announced" })
+    })
+    const live = await rig.subscribe("pipeline:crash")
+    await rig.conduit.send({ name: "e" })
+    await waitForTerminal(live)
+    expect(crashed).toBe(true)
+    expect(labels(live.events)).toEqual(["$run running 1", "status announced", "$run running 2", "$run completed"])
+  })
+})
+
+describe("step.run", () => {
+  it("runs a finished step once however many attempts follow, and re-runs a step that failed", async () => {
+    rig = await startRig("in-process")
+    const calls = { fetch: 0, flaky: 0 }
+    const seen: unknown[] = []
+    rig.conduit.createFunction({ id: "f", triggers: [{ event: "e" }], retries: 3 }, async ({ step, attempt }) => {
+      const fetched = await step.run("fetch", () => {
+        calls.fetch++
+        return { n: calls.fetch, at: new Date(0) }
+      })
+      seen.push(fetched)
+      await step.run("flaky", () => {
+        calls.flaky++
+        if (attempt < 3) throw new Error(`flaky ${attempt}`)
+      })
+      return fetched
+    })
+    const { ids } = await rig.conduit.send({ name: "e" })
+    const run = await rig.conduit.functions.waitForRun(ids[0]!)
+    expect(run).toMatchObject({ state: "completed", attempt: 3 })
+    expect(calls).toEqual({ fetch: 1, flaky: 3 })
+    // Every attempt gets the same JSON value, the first one included (a Date is its ISO string).
+    expect(seen).toEqual([0, 1, 2].map(() => ({ n: 1, at: "1970-01-01T00:00:00.000Z" })))
+    expect(run.result).toEqual({ n: 1, at: "1970-01-01T00:00:00.000Z" })
+  })
+
+  it("numbers a repeated id within an attempt, the same way on every attempt", async () => {
+    rig = await startRig("in-process")
+    let calls = 0
+    const results: unknown[][] = []
+    rig.conduit.createFunction({ id: "f", triggers: [{ event: "e" }], retries: 1 }, async ({ step, attempt }) => {
+      const got: unknown[] = []
+      for (let i = 0; i < 3; i++) got.push(await step.run("item", () => ++calls))
+      results.push(got)
+      if (attempt === 1) throw new Error("again")
+    })
+    const { ids } = await rig.conduit.send({ name: "e" })
+    await rig.conduit.functions.waitForRun(ids[0]!)
+    expect(calls).toBe(3)
+    expect(results).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+    ])
+  })
+
+  it("refuses a result JSON cannot carry, without retrying", async () => {
+    rig = await startRig("in-process")
+    let calls = 0
+    rig.conduit.createFunction({ id: "f", triggers: [{ event: "e" }] }, async ({ step }) => {
+      await step.run("big", () => {
+        calls++
+        return 10n
+      })
+    })
+    const { ids } = await rig.conduit.send({ name: "e" })
+    expect(await rig.conduit.functions.waitForRun(ids[0]!)).toMatchObject({ state: "failed", attempt: 1, error: { code: "ERR_INVALID_BODY" } })
+    expect(calls).toBe(1)
+  })
+})
+
+describe("step.sleep", () => {
+  it("does not sleep again after a retry, and a retry mid-sleep sleeps only the rest", async () => {
+    let t = 1_000
+    const sleeps: number[] = []
+    let failNextSleep = true
+    rig = await startRig("in-process", {
+      now: () => t,
+      async sleep(ms) {
+        sleeps.push(ms)
+        if (failNextSleep) {
+          // The node dies 2 s into the first sleep.
+          failNextSleep = false
+          t += 2_000
+          throw new Error("node died mid-sleep")
+        }
+        t += ms
+      },
+    })
+    rig.conduit.createFunction({ id: "f", triggers: [{ event: "e" }], retries: 3 }, async ({ step, attempt }) => {
+      await step.sleep("nap", 5_000)
+      if (attempt === 2) throw new Error("after the nap")
+      return attempt
+    })
+    const { ids } = await rig.conduit.send({ name: "e" })
+    const run = await rig.conduit.functions.waitForRun(ids[0]!)
+    expect(run).toMatchObject({ state: "completed", attempt: 3, result: 3 })
+    expect(sleeps).toEqual([5_000, 3_000])
+  })
+})

@@ -1,0 +1,83 @@
+import { ConduitError, ErrorCode } from "@conduit/shared"
+import type { RunPatch, RunRecord, RunStore, StepRecord } from "./RunStore.ts"
+
+export interface MemoryRunStoreOptions {
+  /**
+   * Runs kept. Past it, the oldest finished runs (and their steps) are
+   * forgotten; unfinished runs are never dropped.
+   * @default 10000
+   */
+  maxRuns?: number
+}
+
+interface Entry {
+  run: string
+  steps: Map<string, string>
+}
+
+const FINISHED = new Set(["completed", "failed", "cancelled"])
+
+/**
+ * The default `RunStore`: one process, records kept as JSON text so that
+ * anything that would not survive a shared backend fails here too (and
+ * callers never share mutable objects with the store).
+ */
+export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunStore {
+  const maxRuns = options.maxRuns ?? 10_000
+  const runs = new Map<string, Entry>()
+
+  function entry(runId: string): Entry {
+    const found = runs.get(runId)
+    if (!found) throw new ConduitError(ErrorCode.NOT_FOUND, `no run ${runId}`, { details: { runId } })
+    return found
+  }
+  const read = (e: Entry) => JSON.parse(e.run) as RunRecord
+
+  function evict(): void {
+    // Map order is insertion order: the first finished entries are the oldest.
+    for (const [runId, e] of runs) {
+      if (runs.size <= maxRuns) return
+      if (FINISHED.has(read(e).state)) runs.delete(runId)
+    }
+  }
+
+  return {
+    async createRun(record) {
+      if (runs.has(record.runId)) {
+        throw new ConduitError(ErrorCode.CONFIG, `run ${record.runId} already exists`, { details: { runId: record.runId } })
+      }
+      runs.set(record.runId, { run: JSON.stringify(record), steps: new Map() })
+      if (runs.size > maxRuns) evict()
+    },
+    async getRun(runId) {
+      const e = runs.get(runId)
+      return e && read(e)
+    },
+    async updateRun(runId, patch: RunPatch) {
+      const e = entry(runId)
+      const next = { ...read(e), ...patch }
+      e.run = JSON.stringify(next)
+      return JSON.parse(e.run) as RunRecord
+    },
+    async addChannels(runId, channels) {
+      const e = entry(runId)
+      const run = read(e)
+      const all = new Set([...run.channels, ...channels])
+      if (all.size === run.channels.length) return
+      e.run = JSON.stringify({ ...run, channels: [...all] })
+    },
+    async requestCancel(runId) {
+      const e = runs.get(runId)
+      if (!e) return false
+      e.run = JSON.stringify({ ...read(e), cancelRequested: true })
+      return true
+    },
+    async getStep(runId, stepId) {
+      const json = runs.get(runId)?.steps.get(stepId)
+      return json === undefined ? undefined : (JSON.parse(json) as StepRecord)
+    },
+    async putStep(runId, stepId, record) {
+      entry(runId).steps.set(stepId, JSON.stringify(record))
+    },
+  }
+}
