@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from "vitest"
+import { Conduit } from "../../sdk/Conduit.ts"
+import { openStream, type TestStream } from "../../testing/openStream.ts"
+import { type RunningGateway, startGateway } from "../../testing/startGateway.ts"
+import { envelopes, labels, waitForTerminal } from "../functionsTestRig.ts"
+import { DEMO_STATUS, demoExpectedRun, registerDemoFunction } from "./generatePost.ts"
+
+let gw: RunningGateway | undefined
+const streams: TestStream[] = []
+afterEach(async () => {
+  for (const s of streams.splice(0)) s.close()
+  await gw?.close()
+  gw = undefined
+})
+
+/** Subscribes the way the demo page does: a token for the run's channel only, full replay. */
+async function watch(demo: ReturnType<typeof registerDemoFunction>, runId: string): Promise<TestStream> {
+  const { token, channel } = await demo.mintToken(runId)
+  const stream = await openStream(`${gw!.url}/v1/subscribe?channel=${channel}&lastEventId=0`, { Authorization: `Bearer ${token}` })
+  expect(stream.status).toBe(200)
+  streams.push(stream)
+  return stream
+}
+
+function byTopic(stream: TestStream) {
+  const all = envelopes(stream.events)
+  return {
+    statuses: all.filter((m) => m.topic === "status").map((m) => m.data.message),
+    tokens: all.filter((m) => m.topic === "tokens").map((m) => m.data.token),
+    result: all.find((m) => m.topic === "$run" && m.data.status === "completed")?.data.result,
+    durableResult: all.filter((m) => m.topic === "result").map((m) => m.data),
+    run: labels(stream.events).filter((l) => l.startsWith("$run")),
+  }
+}
+
+describe("demo function (app/generate-post)", () => {
+  it("retries its injected failure and still shows each status line, token and the result once", async () => {
+    gw = await startGateway({ signingKey: "d".repeat(32) })
+    const conduit = new Conduit({ gateway: gw.gateway, functions: { retryDelay: () => 0 } })
+    const demo = registerDemoFunction(conduit, { tokenDelayMs: 0 })
+    const { runId, channel } = await demo.startRun()
+    expect(channel).toBe(`pipeline:${runId}`)
+    const stream = await watch(demo, runId)
+    await waitForTerminal(stream)
+
+    const expected = demoExpectedRun()
+    expect(expected.tokens.length).toBeGreaterThanOrEqual(20)
+    expect(expected.tokens.join("")).toBe(expected.result.text)
+    expect(byTopic(stream)).toEqual({
+      statuses: expected.statuses,
+      tokens: expected.tokens,
+      result: expected.result,
+      durableResult: [expected.result],
+      run: ["$run running 1", "$run running 2", "$run completed"],
+    })
+    expect(expected.statuses).toContain(DEMO_STATUS.retrying)
+    // The run's channel was declared: `running` is its first message.
+    expect(labels(stream.events)[0]).toBe("$run running 1")
+    expect(await conduit.getRun(runId)).toMatchObject({ state: "completed", attempt: 2, functionId: "generate-post" })
+  })
+
+  it("runs in one attempt without the injected failure, over HTTP", async () => {
+    const key = "d".repeat(32)
+    gw = await startGateway({ signingKey: key })
+    const conduit = new Conduit({ url: gw.url, signingKey: key })
+    const demo = registerDemoFunction(conduit, { tokenDelayMs: 1, failFirstAttempt: false })
+    const { runId } = await demo.startRun()
+    const stream = await watch(demo, runId)
+    await waitForTerminal(stream)
+    const expected = demoExpectedRun({ failFirstAttempt: false })
+    expect(byTopic(stream)).toMatchObject({ statuses: expected.statuses, tokens: expected.tokens, run: ["$run running 1", "$run completed"] })
+  })
+})
