@@ -10,3 +10,28 @@ export type { Broker, BrokerListener, PreparedMessage, PublishResult, ReadResult
 export type { MintTokenInput } from "./auth/createAuth.ts"
 export { Conduit } from "./sdk/Conduit.ts"
 export type { ConduitOptions, PublishOptions, TokenRequest } from "./sdk/Conduit.ts"
+export type { FunctionsRuntime, FunctionsRuntimeOptions } from "./functions/createFunctionsRuntime.ts"
+export type {
+  ConduitFunction,
+  FunctionConfig,
+  FunctionHandler,
+  FunctionTrigger,
+  HandlerContext,
+  RunPublish,
+  SendEvent,
+  Step,
+} from "./functions/FunctionConfig.ts"
+export { createMemoryRunStore } from "./functions/memoryRunStore.ts"
+export type { MemoryRunStoreOptions } from "./functions/memoryRunStore.ts"
+export type { RunError, RunEvent, RunPatch, RunRecord, RunState, RunStore, StepRecord } from "./functions/RunStore.ts"
+export { exponentialBackoff, isRetriable } from "./functions/retryPolicy.ts"
+export type { BackoffOptions } from "./functions/retryPolicy.ts"
+export {
+  DEMO_EVENT,
+  DEMO_FUNCTION_ID,
+  DEMO_STATUS,
+  demoExpectedRun,
+  demoPipeline,
+  registerDemoFunction,
+} from "./functions/demo/generatePost.ts"
+export type { DemoFunction, DemoFunctionOptions, DemoResult } from "./functions/demo/generatePost.ts"
