@@ -58,15 +58,16 @@ export function createFunctionsRuntime(publisher: RunPublisher, options: Functio
     onError: options.onError ?? ((error: unknown, runId: string) => console.error(`conduit: run ${runId}:`, error)),
   }
   const functions = new Map<string, Registered>()
-  const active = new Map<string, { done: Promise<RunRecord>; abort: AbortController }>()
+  const active = new Map<string, { done: Promise<RunRecord | undefined>; abort: AbortController }>()
 
   function start(registered: Registered, runId: string): void {
     const abort = new AbortController()
+    // Never rejects: nobody may be awaiting it. Only the store or a bug gets to the catch
+    // (handler errors end the run); what the store knows is the answer then.
     const done = executeRun(registered.handler, runId, abort.signal, deps)
       .catch(async (error: unknown) => {
-        // Only the store or a bug gets here (handler errors end the run): keep what is known.
         deps.onError(error, runId)
-        return (await store.getRun(runId))!
+        return store.getRun(runId).catch(() => undefined)
       })
       .finally(() => active.delete(runId))
     active.set(runId, { done, abort })
@@ -143,9 +144,7 @@ export function createFunctionsRuntime(publisher: RunPublisher, options: Functio
     getRun: (runId) => store.getRun(runId),
 
     async waitForRun(runId) {
-      const running = active.get(runId)
-      if (running) return running.done
-      const record = await store.getRun(runId)
+      const record = await (active.get(runId)?.done ?? store.getRun(runId))
       if (!record) throw new ConduitError(ErrorCode.NOT_FOUND, `no run ${runId}`, { details: { runId } })
       return record
     },

@@ -191,3 +191,23 @@ describe("step.sleep", () => {
     expect(sleeps).toEqual([5_000, 3_000])
   })
 })
+
+describe("a failing run store", () => {
+  it("reports through onError and leaves the run as the store last had it, with no unhandled rejection", async () => {
+    const inner = createMemoryRunStore()
+    const store: RunStore = {
+      ...inner,
+      updateRun: async () => {
+        throw new Error("store unreachable")
+      },
+    }
+    const reported: unknown[] = []
+    rig = await startRig("in-process", { store, onError: (error) => reported.push(error) })
+    let ran = false
+    rig.conduit.createFunction({ id: "f", triggers: [{ event: "e" }] }, () => (ran = true))
+    const { ids } = await rig.conduit.send({ name: "e" })
+    expect(await rig.conduit.functions.waitForRun(ids[0]!)).toMatchObject({ state: "queued", attempt: 0 })
+    expect(ran).toBe(false)
+    expect(reported).toEqual([expect.objectContaining({ message: "store unreachable" })])
+  })
+})
