@@ -2,6 +2,7 @@ import { spawn } from "node:child_process"
 import { createServer } from "node:net"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
+import { createMemoryBroker } from "./broker/memoryBroker.ts"
 import { openStream } from "./testing/openStream.ts"
 import { startGateway } from "./testing/startGateway.ts"
 
@@ -47,4 +48,32 @@ describe("graceful shutdown", () => {
     expect(s.events.at(-1)).toEqual({ event: "$close", data: '{"reason":"shutdown"}' })
     expect(await exited).toBe(0)
   }, 30_000)
+})
+
+describe("shutdown while a stream is still being opened", () => {
+  it("answers 503 ERR_SHUTTING_DOWN with JSON, never a bare $close frame", async () => {
+    const broker = createMemoryBroker()
+    let releaseRead!: () => void
+    let readStarted!: () => void
+    const readGate = new Promise<void>((resolve) => (releaseRead = resolve))
+    const reading = new Promise<void>((resolve) => (readStarted = resolve))
+    const read = broker.read.bind(broker)
+    // The replay read (after the stream joined the fan-out) stalls until the gateway has begun closing.
+    broker.read = async (...args) => {
+      readStarted()
+      await readGate
+      return read(...args)
+    }
+    const gw = await startGateway({ broker })
+    const response = fetch(`${gw.url}/v1/subscribe?channel=a&lastEventId=0`)
+    await reading
+    const closing = gw.gateway.close()
+    releaseRead()
+    const res = await response
+    expect(res.status).toBe(503)
+    expect(res.headers.get("content-type")).toContain("application/json")
+    expect(await res.json()).toMatchObject({ error: { code: "ERR_SHUTTING_DOWN" } })
+    await closing
+    await broker.close()
+  })
 })

@@ -39,6 +39,13 @@ function releaseRequestState(req: Request, res: Response): void {
   ;(res as unknown as Record<string, unknown>).locals = undefined
 }
 
+/** Why a stream closed before it started, as the error its request answers with. */
+function refusalFor(session: SseSession): ConduitError {
+  return session.closeReason === "broker_unavailable"
+    ? new ConduitError(ErrorCode.BROKER_UNAVAILABLE, "broker unavailable")
+    : new ConduitError(ErrorCode.SHUTTING_DOWN, "gateway is shutting down")
+}
+
 /**
  * `GET /v1/subscribe`: the SSE stream. Headers go out only once the channel
  * is live in the broker and the replay is read, so nothing can slip between.
@@ -72,7 +79,11 @@ export function subscribeRoute(ctx: GatewayContext): RequestHandler {
     try {
       await ctx.fanout.join(session)
       const history = after === undefined ? null : await ctx.broker.read(channel, after)
-      if (session.closed) return
+      if (session.closed) {
+        if (session.closeReason === "disconnected") return // nobody left to answer
+        res.setHeader("Connection", "close") // a closing gateway must not wait out a keep-alive
+        throw refusalFor(session)
+      }
       const prelude = [retry]
       if (history?.gap) prelude.push(gapFrame(history.gap))
       for (const m of history?.messages ?? []) {

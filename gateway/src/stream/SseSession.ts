@@ -35,6 +35,10 @@ export class SseSession {
   /** Sessions with equal keys receive identical bytes for a batch. */
   readonly filterKey: string
   closed = false
+  /** Why the session ended; null while open. */
+  closeReason: CloseReason | "disconnected" | null = null
+  /** Headers and prelude written: from here on `close` writes `$close` to the stream. */
+  private started = false
   /** Ids up to this were already sent from history; cleared at the first newer live id. */
   private floor: string | null = null
   /** Live messages that arrived before the replay was written; null once live. */
@@ -81,6 +85,7 @@ export class SseSession {
    */
   start(prelude: Buffer[], replayedThrough: string | null): void {
     if (this.closed) return
+    this.started = true
     this.socket.cork()
     for (const buf of prelude) {
       this.replayBytes += buf.length
@@ -135,9 +140,14 @@ export class SseSession {
     return true
   }
 
-  /** Ends the stream, telling the client why with `$close` (it reconnects and resumes). */
+  /**
+   * Ends the stream, telling the client why with `$close` (it reconnects and
+   * resumes). Before `start` no response has begun: nothing is written, and the
+   * request answers with an error for `closeReason` instead.
+   */
   close(reason: CloseReason): void {
     if (this.closed) return
+    if (!this.started) return this.finish(reason)
     this.socket.end(closeFrame(reason))
     setTimeout(() => this.socket.destroy(), END_GRACE_MS).unref()
     this.finish(reason)
@@ -154,6 +164,7 @@ export class SseSession {
   private finish(reason: CloseReason | "disconnected"): void {
     if (this.closed && reason === "disconnected") return
     this.closed = true
+    this.closeReason = reason
     clearTimeout(this.expiryTimer)
     this.held = null
     this.onClose(this, reason)
