@@ -22,6 +22,8 @@ export type {
   Step,
 } from "./functions/FunctionConfig.ts"
 export { createMemoryRunStore } from "./functions/memoryRunStore.ts"
+export { createRedisRunStore } from "./functions/redisRunStore.ts"
+export type { RedisRunStore, RedisRunStoreOptions } from "./functions/redisRunStore.ts"
 export type { MemoryRunStoreOptions } from "./functions/memoryRunStore.ts"
 export type { RunError, RunEvent, RunPatch, RunRecord, RunState, RunStore, StepRecord } from "./functions/RunStore.ts"
 export { exponentialBackoff, isRetriable } from "./functions/retryPolicy.ts"

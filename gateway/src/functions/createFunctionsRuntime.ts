@@ -33,6 +33,13 @@ export interface FunctionsRuntime {
   /** Asks a run to stop: it ends `cancelled` at its next step boundary (at once while sleeping or backing off). */
   cancel(runId: string): Promise<void>
   getRun(runId: string): Promise<RunRecord | undefined>
+  /**
+   * Takes over an unfinished run that no process is executing any more (its
+   * node died), from a shared store: the next attempt starts here, memoized
+   * steps are not repeated, durable publishes a dead node sent but never
+   * memoized are dropped by the gateway as repeats. No-op for a finished run.
+   */
+  resume(runId: string): Promise<void>
   /** The final record of a run executing in this process; the stored record otherwise. */
   waitForRun(runId: string): Promise<RunRecord>
 }
@@ -44,6 +51,7 @@ interface Registered {
 }
 
 const DEFAULT_RETRIES = 3
+const FINISHED = new Set(["completed", "failed", "cancelled"])
 const idOf = (prefix: string) => `${prefix}_${randomBytes(12).toString("base64url")}`
 
 /** The functions runtime behind `conduit.createFunction` / `send` / `cancel`. */
@@ -142,6 +150,20 @@ export function createFunctionsRuntime(publisher: RunPublisher, options: Functio
     },
 
     getRun: (runId) => store.getRun(runId),
+
+    async resume(runId) {
+      if (active.has(runId)) return
+      const record = await store.getRun(runId)
+      if (!record) throw new ConduitError(ErrorCode.NOT_FOUND, `no run ${runId}`, { details: { runId } })
+      if (FINISHED.has(record.state)) return
+      const registered = functions.get(record.functionId)
+      if (!registered) {
+        throw new ConduitError(ErrorCode.UNKNOWN_FUNCTION, `function "${record.functionId}" is not registered here`, {
+          details: { functionId: record.functionId, runId },
+        })
+      }
+      start(registered, runId)
+    },
 
     async waitForRun(runId) {
       const record = await (active.get(runId)?.done ?? store.getRun(runId))
