@@ -22,6 +22,9 @@ import { createMetrics } from "./metrics/createMetrics.ts"
 import { createChannelRegistry } from "./publish/channelRegistry.ts"
 import { preparePublish } from "./publish/preparePublish.ts"
 import { Fanout } from "./stream/Fanout.ts"
+import { createMemoryRunStore } from "./functions/memoryRunStore.ts"
+import { createRedisRunStore, type RedisRunStore } from "./functions/redisRunStore.ts"
+import type { RunStore } from "./functions/RunStore.ts"
 
 export interface Gateway {
   /** A standalone Express app: the router plus JSON 404s. */
@@ -29,6 +32,8 @@ export interface Gateway {
   /** The routes alone, to mount in an existing Express app. */
   readonly router: Router
   readonly broker: Broker
+  /** Where in-process functions keep run state: Redis when the gateway runs on Redis, else memory. */
+  readonly runStore: RunStore
   readonly options: ResolvedOptions
   readonly logger: Logger
   /** Starts an HTTP server for `app`. Port 0 picks a free one. */
@@ -55,6 +60,9 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
     (options.redisUrl
       ? createRedisBroker({ url: options.redisUrl, prefix: options.redisPrefix, ...bounds, logger })
       : createMemoryBroker(bounds))
+  const runStore = options.redisUrl
+    ? createRedisRunStore({ url: options.redisUrl, prefix: options.redisPrefix, redisOptions: { lazyConnect: true } })
+    : createMemoryRunStore()
   const fanout = new Fanout(broker, options.heartbeatMs)
   const hot = { delivered: 0, replayed: 0 }
   Object.defineProperty(hot, "delivered", { get: () => fanout.stats.delivered })
@@ -111,6 +119,7 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
     app,
     router,
     broker,
+    runStore,
     options,
     logger,
     async listen({ port = 0, host = "127.0.0.1" } = {}) {
@@ -146,6 +155,7 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
       }
       fanout.stop()
       if (ownsBroker) await broker.close()
+      await (runStore as Partial<RedisRunStore>).close?.()
     },
   }
 }

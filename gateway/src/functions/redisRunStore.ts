@@ -130,7 +130,9 @@ export function createRedisRunStore(options: RedisRunStoreOptions): RedisRunStor
       }
     },
     async close() {
-      if (!options.redis) await redis.quit().catch(() => redis.disconnect())
+      if (options.redis) return
+      if (redis.status === "wait") redis.disconnect() // lazy and never used
+      else await redis.quit().catch(() => redis.disconnect())
     },
   }
 }

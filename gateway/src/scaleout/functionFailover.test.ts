@@ -84,4 +84,14 @@ describe("a function's node dies mid-run; another node resumes it", () => {
     expect(await stores[1]!.getStep(runId!, "status-2")).toEqual({ kind: "publish", done: true, result: { id: status2.id } })
     expect(byEvent("$run").map((m) => m.data.status)).toEqual(["running", "running", "completed"])
   }, 30_000)
+
+  it("an in-process Conduit on a Redis gateway keeps its runs in Redis, readable from any node", async () => {
+    const worker = new Conduit({ gateway: nodeB.gateway })
+    worker.createFunction({ id: "quick", triggers: [{ event: "app/quick" }] }, async () => ({ ok: true }))
+    const { ids: [runId] } = await worker.send({ name: "app/quick", data: {} })
+    await worker.functions.waitForRun(runId!)
+    const elsewhere = createRedisRunStore({ url: redis.url })
+    stores.push(elsewhere)
+    expect(await elsewhere.getRun(runId!)).toMatchObject({ state: "completed", result: { ok: true } })
+  })
 })

@@ -70,7 +70,8 @@ export class Conduit {
         publish: (topic, data, publishOptions) => this.publish(topic, data, publishOptions),
         publishRaw: (inputs) => this.transport.publish(inputs),
       },
-      options.functions,
+      // In-process, runs live where the gateway keeps state (Redis when it runs on Redis).
+      { ...(options.gateway ? { store: options.gateway.runStore } : {}), ...options.functions },
     )
   }
 
