@@ -1,5 +1,5 @@
-import { createServer, type Server } from "node:http"
-import type { AddressInfo } from "node:net"
+import { createServer, type IncomingMessage, type Server } from "node:http"
+import type { AddressInfo, Socket } from "node:net"
 import {
   ConduitError,
   ErrorCode,
@@ -114,6 +114,10 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
   app.use(errorHandler((error) => ctx.metrics.rejected.inc({ code: error.code })))
 
   const servers = new Set<Server>()
+  const unused = new Set<Socket>()
+  function forgetSocket(this: Socket) {
+    unused.delete(this)
+  }
 
   return {
     app,
@@ -125,6 +129,13 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
     async listen({ port = 0, host = "127.0.0.1" } = {}) {
       const server = createServer(app)
       servers.add(server)
+      // Sockets that never sent a request (browser and undici preconnects):
+      // closeIdleConnections() leaves them open, so close() ends them itself.
+      server.on("connection", (socket: Socket) => {
+        unused.add(socket)
+        socket.once("close", forgetSocket)
+      })
+      server.on("request", (req: IncomingMessage) => unused.delete(req.socket))
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject)
         server.listen(port, host, () => {
@@ -148,6 +159,7 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
       )
       fanout.closeAll("shutdown")
       for (const server of servers) server.closeIdleConnections()
+      for (const socket of unused) socket.destroy()
       const deadline = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), options.drainTimeoutMs).unref())
       if ((await Promise.race([Promise.all(closed), deadline])) === "timeout") {
         for (const server of servers) server.closeAllConnections()

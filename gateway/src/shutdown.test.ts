@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process"
-import { createServer } from "node:net"
+import { connect, createServer } from "node:net"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 import { createMemoryBroker } from "./broker/memoryBroker.ts"
@@ -27,6 +27,16 @@ describe("graceful shutdown", () => {
     for (const s of [a, b]) expect(s.events.at(-1)).toEqual({ event: "$close", data: '{"reason":"shutdown"}' })
     await expect(gw.gateway.publish({ channel: "a", topic: "t", data: 2 })).rejects.toMatchObject({ code: "ERR_SHUTTING_DOWN" })
     await expect(fetch(`${gw.url}/healthz`)).rejects.toThrow() // no longer listening
+  })
+
+  it("does not wait on sockets that never sent a request (preconnects)", async () => {
+    const gw = await startGateway({ drainTimeoutMs: 600_000 })
+    const socket = connect(gw.port, "127.0.0.1")
+    await new Promise((resolve) => socket.once("connect", resolve))
+    const socketClosed = new Promise((resolve) => socket.once("close", resolve))
+    await gw.close() // without the fix this waits out the 10-minute drain timeout and the test times out
+    await socketClosed
+    expect(socket.destroyed).toBe(true)
   })
 
   it("the CLI drains streams and exits 0 on SIGTERM", async () => {
