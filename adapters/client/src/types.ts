@@ -79,7 +79,11 @@ export interface Snapshot<M = Envelope> {
   readonly messages: Messages<M>
   /** The run's result once `runStatus` is `completed`. */
   readonly result: unknown
-  /** The latest problem: a refused connect, an invalid message, a failed run. Cleared by nothing but a reset. */
+  /**
+   * The latest problem: a refused or failed connect, an invalid message
+   * (`ERR_VALIDATION`, with the message in `details`), a failed run
+   * (`ERR_RUN_FAILED`). A connection problem is cleared when a stream opens again.
+   */
   readonly error: ConduitError | null
   /** Set when the gateway reported `$gap`: messages after `gap.lastEventId` were lost. */
   readonly gap: GapEventData | null
@@ -98,6 +102,8 @@ export interface RealtimeSubscription<M = Envelope> extends AsyncIterable<M> {
   getSnapshot(): Snapshot<M>
   /** The SSR snapshot: idle and empty. */
   getServerSnapshot(): Snapshot<M>
+  /** The token source of the next connect (adapters pass the latest one; the stream is not restarted). */
+  setToken(token: TokenSource | undefined): void
   /** Closes the stream for good (status `closed`); iterators end. */
   close(): void
 }

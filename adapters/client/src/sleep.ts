@@ -1,0 +1,15 @@
+/** Waits `ms`, or less if `signal` aborts or `wake` is called; never rejects. */
+export function sleep(ms: number, signal: AbortSignal): { done: Promise<void>; wake(): void } {
+  let wake = () => {}
+  const done = new Promise<void>((resolve) => {
+    const finish = () => {
+      clearTimeout(timer)
+      signal.removeEventListener("abort", finish)
+      resolve()
+    }
+    const timer = setTimeout(finish, signal.aborted ? 0 : ms)
+    signal.addEventListener("abort", finish)
+    wake = finish
+  })
+  return { done, wake }
+}
