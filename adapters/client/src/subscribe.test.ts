@@ -49,7 +49,7 @@ describe("subscribe", () => {
     await waitForSnapshot(none, (s) => s.connectionStatus === "open")
     await publishAll(gw, "pipeline:r2", "tokens", [{ token: "d" }])
     const tokens = async (s: typeof all, n: number) =>
-      (await waitForSnapshot(s, (x) => x.messages.all.length === n)).messages.all.map((m) => m.data.token)
+      (await waitForSnapshot(s, (x) => x.messages.all.length === n)).messages.byTopic.tokens?.map((m) => m.data.token)
     expect(await tokens(all, 4)).toEqual(["a", "b", "c", "d"])
     expect(await tokens(none, 1)).toEqual(["d"])
     expect(await tokens(after, 3)).toEqual(["b", "c", "d"])
