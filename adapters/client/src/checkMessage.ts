@@ -23,8 +23,18 @@ export function checkMessage(channel: ChannelInstance<any> | string, message: En
   if (typeof channel === "string") return { ok: true, message }
   const config = channel.definition.topicConfigs[message.topic]
   if (!config) return invalid(message, [], `topic "${message.topic}" is not declared by channel "${channel.name}"`)
-  const result = config.schema["~standard"].validate(message.data)
-  if (result instanceof Promise) return validateData(config.schema, message.data).then((r) => settle(message, r))
+  let result: ReturnType<typeof config.schema["~standard"]["validate"]>
+  try {
+    result = config.schema["~standard"].validate(message.data)
+  } catch (cause) {
+    return invalid(message, [], `the schema of topic "${message.topic}" threw: ${cause instanceof Error ? cause.message : String(cause)}`)
+  }
+  if (result instanceof Promise) {
+    return validateData(config.schema, message.data).then(
+      (r) => settle(message, r),
+      (cause: unknown) => invalid(message, [], `the schema of topic "${message.topic}" threw: ${String(cause)}`),
+    )
+  }
   if (result.issues) return validateData(config.schema, message.data).then((r) => settle(message, r))
   return { ok: true, message: { ...message, data: result.value } }
 }
