@@ -1,0 +1,2 @@
+export { useRealtime } from "./useRealtime.ts"
+export type { ConnectionStatus, Snapshot, SubscribeOptions, TokenSource } from "@conduit/client"
