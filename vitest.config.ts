@@ -1,12 +1,28 @@
+import { svelte } from "@sveltejs/vite-plugin-svelte"
 import { defineConfig } from "vitest/config"
 
 export default defineConfig({
   test: {
-    include: ["shared/src/**/*.test.ts", "gateway/src/**/*.test.ts", "adapters/*/src/**/*.test.{ts,tsx}"],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // Gateway tests bind real loopback ports; a few files at a time keeps a 2-core box honest.
     maxWorkers: 2,
     reporters: ["default", "./scripts/closingLineReporter.ts"],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "node",
+          include: ["shared/src/**/*.test.ts", "gateway/src/**/*.test.ts", "adapters/{client,react,vue}/src/**/*.test.{ts,tsx}"],
+        },
+      },
+      {
+        // Svelte components compile with the plugin and run on Svelte's browser build.
+        extends: true,
+        plugins: [svelte()],
+        resolve: { conditions: ["browser"] },
+        test: { name: "svelte", include: ["adapters/svelte/src/**/*.test.ts"] },
+      },
+    ],
   },
 })

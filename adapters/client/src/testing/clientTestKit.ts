@@ -28,14 +28,17 @@ export function waitForSnapshot<M>(
   })
 }
 
-/** The real `fetch`, counting the subscribe requests that go through it. */
-export function countingFetch(): typeof fetch & { calls: string[] } {
+/** The real `fetch`, recording each request's URL and abort signal. */
+export function countingFetch(): typeof fetch & { calls: string[]; signals: AbortSignal[] } {
   const calls: string[] = []
+  const signals: AbortSignal[] = []
   const wrapped = ((input: RequestInfo | URL, init?: RequestInit) => {
     calls.push(String(input))
+    if (init?.signal) signals.push(init.signal)
     return fetch(input, init)
-  }) as typeof fetch & { calls: string[] }
+  }) as typeof fetch & { calls: string[]; signals: AbortSignal[] }
   wrapped.calls = calls
+  wrapped.signals = signals
   return wrapped
 }
 
