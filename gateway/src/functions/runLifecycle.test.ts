@@ -1,6 +1,8 @@
 import { ConduitError, ErrorCode } from "@conduit/shared"
 import { afterEach, describe, expect, it } from "vitest"
-import { envelopes, labels, pipeline, type Rig, startRig, waitForTerminal } from "./functionsTestRig.ts"
+import type { Snapshot } from "@conduit/client"
+import { Conduit } from "../sdk/Conduit.ts"
+import { envelopes, KEY, labels, pipeline, type Rig, startRig, waitForTerminal } from "./functionsTestRig.ts"
 
 let rig: Rig | undefined
 afterEach(async () => {
@@ -33,11 +35,31 @@ describe("$run lifecycle", () => {
     ])
     const completed = envelopes(late.events).at(-1)!
     expect(completed).toMatchObject({ topic: "$run", kind: "run", runId, data: { status: "completed", result: { summary: "Short and sweet" } } })
-    // TODO(client): assert @conduit/client's snapshot (runStatus "completed", result) once adapters/client exists.
+
+    // The client a browser uses, joining late: runStatus turns terminal, result and tokens replayed.
+    const sub = new Conduit({ url: rig.gw.url, signingKey: KEY }).subscribe({ channel: pipeline({ key: runId }) })
+    const snapshot = await new Promise<Snapshot<any>>((resolve) => {
+      const stop = sub.subscribe(() => {
+        const s = sub.getSnapshot()
+        if (s.runStatus !== "completed") return
+        stop()
+        resolve(s)
+      })
+    })
+    sub.close()
+    expect(snapshot.result).toEqual({ summary: "Short and sweet" })
+    expect(snapshot.messages.byTopic.tokens?.map((m) => m.data.token).join("")).toBe("Short and sweet")
+    expect(snapshot.error).toBeNull()
   })
 
   it("a run that exhausts its retries ends failed with the error's code and message", async () => {
     rig = await startRig("http")
+    const watcher = rig.conduit.subscribe({ channel: pipeline({ key: "doomed" }) })
+    const failed = new Promise<Snapshot<any>>((resolve) => {
+      const stop = watcher.subscribe(() => {
+        if (watcher.getSnapshot().runStatus === "failed") (stop(), resolve(watcher.getSnapshot()))
+      })
+    })
     let attempts = 0
     rig.conduit.createFunction(
       // Declared channel: `running` goes out although the run never publishes.
@@ -55,6 +77,9 @@ describe("$run lifecycle", () => {
     const error = { code: "ERR_RUN_FAILED", message: "upstream is down" }
     expect(envelopes(live.events).at(-1)!.data).toEqual({ status: "failed", functionId: "doomed", attempt: 3, error })
     expect(await rig.conduit.getRun(ids[0]!)).toMatchObject({ state: "failed", attempt: 3, error })
+    const seen = await failed // the client's view: runStatus failed, the error as ERR_RUN_FAILED
+    watcher.close()
+    expect(seen.error).toMatchObject({ code: "ERR_RUN_FAILED", message: "upstream is down" })
   })
 
   it("ERR_RUN_FAILED thrown by a handler ends the run at once; a ConduitError's own code is kept", async () => {

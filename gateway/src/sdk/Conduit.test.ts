@@ -11,6 +11,30 @@ let gw: RunningGateway
 afterEach(() => gw?.close())
 
 describe("Conduit SDK", () => {
+  it("subscribes from server code with for await: typed, resumed, closed when the loop ends", async () => {
+    gw = await startGateway({ signingKey: KEY })
+    const conduit = new Conduit({ url: gw.url, signingKey: KEY })
+    const ch = pipeline({ runId: "iter" })
+    await conduit.publish(ch.status, { message: "before" })
+    const received: string[] = []
+    const done = (async () => {
+      for await (const m of conduit.subscribe({ channel: ch, topics: ["status"] })) {
+        received.push(m.data.message) // typed by the schema
+        if (received.length === 3) break
+      }
+    })()
+    await conduit.publish(ch.status, { message: "one" })
+    await conduit.publish(ch.status, { message: "two" })
+    await done
+    expect(received).toEqual(["before", "one", "two"])
+  })
+
+  it("refuses to subscribe without a gateway URL, with ERR_CONFIG", async () => {
+    gw = await startGateway({ signingKey: KEY })
+    const conduit = new Conduit({ gateway: gw.gateway })
+    expect(() => conduit.subscribe({ channel: "c" })).toThrow(expect.objectContaining({ code: "ERR_CONFIG" }))
+  })
+
   it.each(["http", "in-process"] as const)("publishes typed messages and mints tokens (%s)", async (mode) => {
     gw = await startGateway({ signingKey: KEY })
     const conduit = mode === "http" ? new Conduit({ url: gw.url, signingKey: KEY }) : new Conduit({ gateway: gw.gateway })

@@ -8,6 +8,7 @@ import {
   type TopicRef,
   validateData,
 } from "@conduit/shared"
+import { type AnyMessageOf, type RealtimeSubscription, type SubscribeOptions, subscribe, type TopicsOf } from "@conduit/client"
 import type { Gateway } from "../createGateway.ts"
 import {
   createFunctionsRuntime,
@@ -100,6 +101,27 @@ export class Conduit {
       })
     }
     return this.transport.publish(inputs)
+  }
+
+  /**
+   * Subscribes from server code, through the same client browsers use (resume,
+   * dedupe, schema checks, `$run` → `runStatus`): iterate it with `for await`
+   * or read `getSnapshot()`. The gateway URL and the signing key (accepted as
+   * a credential) default to this Conduit's.
+   *
+   * ```ts
+   * for await (const m of conduit.subscribe({ channel: pipeline({ runId }), topics: ["tokens"] })) …
+   * ```
+   */
+  subscribe<C extends ChannelInstance<any> | string, K extends TopicsOf<C> = TopicsOf<C>>(
+    options: Omit<SubscribeOptions<C, K>, "url"> & { url?: string },
+  ): RealtimeSubscription<AnyMessageOf<C, K>> {
+    const url = options.url ?? this.url
+    if (url === undefined) {
+      throw new ConduitError(ErrorCode.CONFIG, "conduit.subscribe() needs the gateway's URL: new Conduit({ url }) or subscribe({ url })")
+    }
+    const token = options.token ?? this.signingKey
+    return subscribe({ pauseWhenHidden: false, ...options, url, ...(token === undefined ? {} : { token }) })
   }
 
   /** Mints a subscription token for a browser: scoped to one channel and its topics. */
