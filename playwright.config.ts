@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test"
-import { EXPIRY_PORT, gatewayEnv, MAIN_PORT, MAIN_URL, SHORT_TOKEN_TTL_SECONDS } from "./e2e/tests/support/servers.ts"
+import { EXPIRY_PORT, EXPIRY_TOKEN_DELAY_MS, gatewayEnv, MAIN_PORT, MAIN_URL, SHORT_TOKEN_TTL_SECONDS } from "./e2e/tests/support/servers.ts"
 
 // Debian's Chromium, never a downloaded browser (scripts/ensureSystemDeps.mjs installs it).
 const CHROMIUM = "/usr/bin/chromium"
@@ -50,6 +50,7 @@ export default defineConfig({
       env: gatewayEnv(EXPIRY_PORT, {
         CONDUIT_ENFORCE_TOKEN_EXPIRY: "1",
         CONDUIT_DEMO_TOKEN_TTL_SECONDS: String(SHORT_TOKEN_TTL_SECONDS),
+        CONDUIT_DEMO_TOKEN_DELAY_MS: String(EXPIRY_TOKEN_DELAY_MS),
       }),
       reuseExistingServer: false,
       timeout: 30_000,

@@ -19,6 +19,7 @@ const inputs = [
   "adapters/react/src",
   "adapters/vue/src",
   "adapters/svelte/src",
+  "gateway/src/functions/demo/demoPipeline.ts",
 ]
 
 /** Newest modification time under a file or directory (0 when absent). */

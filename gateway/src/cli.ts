@@ -4,6 +4,7 @@ import { isConduitError } from "@conduit/shared"
 import type { Broker } from "./broker/Broker.ts"
 import { optionsFromEnv } from "./config/optionsFromEnv.ts"
 import { createGateway } from "./createGateway.ts"
+import { mountDemoFromEnv } from "./demo/mountDemo.ts"
 
 // `.env` is read when present; real environment variables win over it.
 if (existsSync(".env")) process.loadEnvFile(".env")
@@ -25,6 +26,7 @@ function brokerReady(broker: Broker, timeoutMs: number): Promise<boolean> {
 async function main(): Promise<void> {
   const { port, host, ...options } = optionsFromEnv()
   const gateway = createGateway(options)
+  const demo = mountDemoFromEnv(gateway)
   const brokerKind = options.redisUrl ? "redis" : "memory"
   if (!(await brokerReady(gateway.broker, 10_000))) {
     gateway.logger.warn("Redis is not reachable yet: /readyz answers 503 and publishes are refused until it is")
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
   gateway.logger.info({ url, dev: gateway.options.dev, broker: brokerKind }, "conduit gateway ready")
   console.log(`
 Conduit gateway ready on ${url}${gateway.options.dev ? "  (dev mode: no tokens needed)" : ""}
-
+${demo ? `\n  Demo (React, Vue and Svelte watching one run): ${url}/\n` : ""}
   Watch a channel:
     curl -N${auth} "${url}/v1/subscribe?channel=demo&lastEventId=0"
   Publish to it:

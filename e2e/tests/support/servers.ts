@@ -11,6 +11,8 @@ export const EXPIRY_URL = `http://127.0.0.1:${EXPIRY_PORT}`
 
 /** Seconds a demo token lives on the expiry gateway. */
 export const SHORT_TOKEN_TTL_SECONDS = 2
+/** Pause between the demo run's tokens on the expiry gateway: 27 tokens ≈ 7 s, several token lifetimes. */
+export const EXPIRY_TOKEN_DELAY_MS = 250
 
 /** Environment of every e2e gateway: dev mode (real tokens, ephemeral key), fast but visible streaming. */
 export function gatewayEnv(port: number, extra: Record<string, string> = {}): Record<string, string> {
@@ -26,6 +28,8 @@ export function gatewayEnv(port: number, extra: Record<string, string> = {}): Re
     // A stalled stream is noticed within a few seconds (the client times out on missed heartbeats).
     CONDUIT_HEARTBEAT_MS: "1000",
     CONDUIT_DEMO: "1",
+    // 27 tokens ≈ 3 s: slow enough that a test can cut the network mid-run on a loaded machine.
+    CONDUIT_DEMO_TOKEN_DELAY_MS: "120",
     ...extra,
   }
 }

@@ -1,23 +1,13 @@
-import { channel, type SubscriptionToken } from "@conduit/shared"
-import { z } from "zod"
+import type { SubscriptionToken } from "@conduit/shared"
+import { type DemoResult, demoPipeline } from "./demoPipeline.ts"
 import type { Conduit } from "../../sdk/Conduit.ts"
 import type { ConduitFunction } from "../FunctionConfig.ts"
 
 /** The event that starts a demo run. */
 export const DEMO_EVENT = "app/generate-post"
 export const DEMO_FUNCTION_ID = "generate-post"
+export { type DemoResult, demoPipeline }
 
-/** One channel per run: `pipeline:<runId>`. */
-export const demoPipeline = channel({
-  name: "pipeline:{runId}",
-  topics: {
-    status: { schema: z.object({ message: z.string() }) },
-    tokens: { schema: z.object({ token: z.string() }) },
-    result: { schema: z.object({ title: z.string(), text: z.string(), tokenCount: z.number().int() }) },
-  },
-})
-
-export type DemoResult = z.infer<typeof demoPipeline.topicConfigs.result.schema>
 
 const TITLE = "Realtime for long-running work"
 // Split before each space: 27 tokens, each carrying its leading space, joining back to the text.

@@ -1,0 +1,17 @@
+import { expect, test } from "@playwright/test"
+import { expectFinished, FRAMEWORKS, panel } from "./support/demoPage.ts"
+import { DEMO_RUN } from "./support/demoRun.ts"
+import { startRunViaApi, waitForCompletion } from "./support/runHistory.ts"
+import { MAIN_URL } from "./support/servers.ts"
+
+test("a page opened after the run finished replays it from history and shows completed", async ({ page }) => {
+  const runId = await startRunViaApi(MAIN_URL)
+  await waitForCompletion(MAIN_URL, runId)
+
+  await page.goto(`/?run=${runId}`)
+  await expect(page.getByTestId("run")).toHaveAttribute("data-run-id", runId)
+  await expectFinished(page, DEMO_RUN)
+  for (const framework of FRAMEWORKS) {
+    await expect(panel(page, framework).getByTestId("connection")).toHaveText("open")
+  }
+})
