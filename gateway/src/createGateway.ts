@@ -17,6 +17,8 @@ import { type ResolvedOptions, resolveOptions } from "./config/resolveOptions.ts
 import { createRouter } from "./createRouter.ts"
 import type { GatewayContext } from "./GatewayContext.ts"
 import { createLogger } from "./http/createLogger.ts"
+import { createRateLimiter } from "./http/rateLimiter.ts"
+import { createStreamQuota } from "./http/streamQuota.ts"
 import { errorHandler } from "./http/sendError.ts"
 import { createMetrics } from "./metrics/createMetrics.ts"
 import { createChannelRegistry } from "./publish/channelRegistry.ts"
@@ -81,6 +83,8 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
     registry: createChannelRegistry(options.channels),
     metrics: createMetrics({ connections: () => fanout.sessions.size, channels: () => fanout.channelCount, hot }),
     closing: { value: false },
+    streamQuota: options.maxStreamsPerIp > 0 ? createStreamQuota(options.maxStreamsPerIp) : null,
+    publishRate: options.publishRatePerSecond > 0 ? createRateLimiter(options.publishRatePerSecond) : null,
   }
   if (options.dev) {
     logger.warn(
@@ -127,7 +131,15 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
     options,
     logger,
     async listen({ port = 0, host = "127.0.0.1" } = {}) {
-      const server = createServer(app)
+      // Slowloris: headers must arrive within headersTimeoutMs; Node checks that every connectionsCheckingInterval.
+      const server = createServer(
+        {
+          headersTimeout: options.headersTimeoutMs,
+          requestTimeout: Math.max(options.headersTimeoutMs, 300_000),
+          connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(options.headersTimeoutMs / 4))),
+        },
+        app,
+      )
       servers.add(server)
       // Sockets that never sent a request (browser and undici preconnects):
       // closeIdleConnections() leaves them open, so close() ends them itself.

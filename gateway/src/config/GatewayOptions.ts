@@ -44,6 +44,12 @@ export interface GatewayOptions {
   corsOrigins?: readonly string[]
   /** `retry:` sent to clients, ms. @default 1000 */
   retryMs?: number
+  /** Open streams allowed per client address; past it `429 ERR_RATE_LIMITED` with `Retry-After`. 0 = no limit. @default 0 */
+  maxStreamsPerIp?: number
+  /** Publish requests per second per client address (bursts of as many); past it 429 with `Retry-After`. 0 = no limit. @default 0 */
+  publishRatePerSecond?: number
+  /** A client must send its request headers within this, ms (slowloris defence). @default 10000 */
+  headersTimeoutMs?: number
   /** How long `close()` waits for streams to drain before cutting them, ms. @default 5000 */
   drainTimeoutMs?: number
   /** A pino logger, or a level for the default one. @default "info" */

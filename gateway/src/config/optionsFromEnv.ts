@@ -37,6 +37,9 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayOpt
     slowConsumerBytes: int("CONDUIT_SLOW_CONSUMER_BYTES"),
     tokenTtlSeconds: int("CONDUIT_TOKEN_TTL_SECONDS"),
     enforceTokenExpiry: flag("CONDUIT_ENFORCE_TOKEN_EXPIRY"),
+    maxStreamsPerIp: int("CONDUIT_MAX_STREAMS_PER_IP"),
+    publishRatePerSecond: int("CONDUIT_PUBLISH_RATE"),
+    headersTimeoutMs: int("CONDUIT_HEADERS_TIMEOUT_MS"),
     corsOrigins: origins,
     logLevel: env.CONDUIT_LOG_LEVEL || undefined,
   }

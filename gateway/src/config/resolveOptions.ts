@@ -33,14 +33,23 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     corsOrigins: options.corsOrigins ?? [],
     retryMs: options.retryMs ?? DEFAULTS.retryMs,
     drainTimeoutMs: options.drainTimeoutMs ?? 5000,
+    maxStreamsPerIp: options.maxStreamsPerIp ?? 0,
+    publishRatePerSecond: options.publishRatePerSecond ?? 0,
+    headersTimeoutMs: options.headersTimeoutMs ?? 10_000,
   }
   if (production && resolved.dev) {
     throw new ConduitError(ErrorCode.CONFIG, "dev mode cannot be enabled in production")
   }
-  for (const name of ["historySize", "historyTtlMs", "heartbeatMs", "maxMessageBytes", "maxBatchMessages", "maxRequestBytes", "slowConsumerBytes", "tokenTtlSeconds", "retryMs"] as const) {
+  for (const name of ["historySize", "historyTtlMs", "heartbeatMs", "maxMessageBytes", "maxBatchMessages", "maxRequestBytes", "slowConsumerBytes", "tokenTtlSeconds", "retryMs", "headersTimeoutMs"] as const) {
     const value = resolved[name]
     if (!Number.isInteger(value) || value <= 0) {
       throw new ConduitError(ErrorCode.CONFIG, `${name} must be a positive integer`, { details: { option: name, value } })
+    }
+  }
+  for (const name of ["maxStreamsPerIp", "publishRatePerSecond"] as const) {
+    const value = resolved[name]
+    if (!Number.isInteger(value) || value < 0) {
+      throw new ConduitError(ErrorCode.CONFIG, `${name} must be a non-negative integer (0 = no limit)`, { details: { option: name, value } })
     }
   }
   return resolved

@@ -20,6 +20,12 @@ export function jsonBody(ctx: GatewayContext): RequestHandler[] {
 export function publishRoute(ctx: GatewayContext, publish: (inputs: unknown[]) => Promise<string[]>): RequestHandler[] {
   const checkKey: RequestHandler = (req, _res, next) => {
     ctx.auth.checkKey(bearerOf(req, false))
+    const wait = ctx.publishRate?.take(req.socket.remoteAddress ?? "") ?? 0
+    if (wait > 0) {
+      throw new ConduitError(ErrorCode.RATE_LIMITED, `publish rate limit of ${ctx.options.publishRatePerSecond}/s exceeded`, {
+        details: { limit: ctx.options.publishRatePerSecond, retryAfter: wait },
+      })
+    }
     next()
   }
   const handle: RequestHandler = async (req, res) => {

@@ -55,6 +55,7 @@ export function subscribeRoute(ctx: GatewayContext): RequestHandler {
   // One close handler for every stream, not a closure per connection.
   const onClose = (s: SseSession, reason: CloseReason | "disconnected") => {
     ctx.fanout.leave(s)
+    if (s.clientAddress !== undefined) ctx.streamQuota?.release(s.clientAddress)
     ctx.metrics.streamsClosed.inc({ reason })
     if (reason === "slow_consumer") ctx.logger.warn({ channel: s.channel }, "slow consumer dropped")
   }
@@ -67,6 +68,12 @@ export function subscribeRoute(ctx: GatewayContext): RequestHandler {
     if (!ctx.broker.isReady()) throw new ConduitError(ErrorCode.BROKER_UNAVAILABLE, "broker unavailable")
 
     const socket = req.socket
+    const clientAddress = ctx.streamQuota ? (socket.remoteAddress ?? "") : undefined
+    if (clientAddress !== undefined && !ctx.streamQuota!.acquire(clientAddress)) {
+      throw new ConduitError(ErrorCode.RATE_LIMITED, `too many open streams from this address (limit ${ctx.streamQuota!.max})`, {
+        details: { limit: ctx.streamQuota!.max, retryAfter: 1 },
+      })
+    }
     socket.setNoDelay(true)
     socket.setTimeout(0)
     const session = new SseSession(socket, {
@@ -75,6 +82,7 @@ export function subscribeRoute(ctx: GatewayContext): RequestHandler {
       slowConsumerBytes: ctx.options.slowConsumerBytes,
       ...(ctx.options.enforceTokenExpiry && grant.expiresAtMs !== undefined ? { expiresAtMs: grant.expiresAtMs } : {}),
       onClose,
+      ...(clientAddress === undefined ? {} : { clientAddress }),
     })
     try {
       await ctx.fanout.join(session)

@@ -11,6 +11,8 @@ export interface SseSessionOptions {
   slowConsumerBytes: number
   /** When set, the stream ends with `$close token_expired` at this time (ms). */
   expiresAtMs?: number
+  /** The client's address, counted against `maxStreamsPerIp` while the stream is open. */
+  clientAddress?: string
   onClose: (session: SseSession, reason: CloseReason | "disconnected") => void
 }
 
@@ -34,6 +36,7 @@ export class SseSession {
   readonly topics: ReadonlySet<string> | null
   /** Sessions with equal keys receive identical bytes for a batch. */
   readonly filterKey: string
+  readonly clientAddress: string | undefined
   closed = false
   /** Why the session ended; null while open. */
   closeReason: CloseReason | "disconnected" | null = null
@@ -56,6 +59,7 @@ export class SseSession {
   ) {
     this.channel = options.channel
     this.topics = options.topics
+    this.clientAddress = options.clientAddress
     this.filterKey = options.topics === null ? "*" : [...options.topics].sort().join(",")
     this.slowConsumerBytes = options.slowConsumerBytes
     this.expiresAtMs = options.expiresAtMs
