@@ -16,6 +16,7 @@ import type { GatewayOptions } from "./config/GatewayOptions.ts"
 import { type ResolvedOptions, resolveOptions } from "./config/resolveOptions.ts"
 import { createRouter } from "./createRouter.ts"
 import type { GatewayContext } from "./GatewayContext.ts"
+import { answerClientError } from "./http/answerClientError.ts"
 import { createLogger } from "./http/createLogger.ts"
 import { createRateLimiter } from "./http/rateLimiter.ts"
 import { createStreamQuota } from "./http/streamQuota.ts"
@@ -148,6 +149,7 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
         socket.once("close", forgetSocket)
       })
       server.on("request", (req: IncomingMessage) => unused.delete(req.socket))
+      server.on("clientError", answerClientError)
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject)
         server.listen(port, host, () => {

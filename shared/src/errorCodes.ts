@@ -32,6 +32,8 @@ export const ErrorCode = {
   INVALID_QUERY: "ERR_INVALID_QUERY",
   NOT_FOUND: "ERR_NOT_FOUND",
   METHOD_NOT_ALLOWED: "ERR_METHOD_NOT_ALLOWED",
+  /** Not parseable as HTTP (bad header bytes, oversized headers): refused before any route. */
+  MALFORMED_REQUEST: "ERR_MALFORMED_REQUEST",
   RATE_LIMITED: "ERR_RATE_LIMITED",
   /** The broker (e.g. Redis) cannot be reached. Retryable. */
   BROKER_UNAVAILABLE: "ERR_BROKER_UNAVAILABLE",
@@ -78,6 +80,7 @@ export const httpStatusOf: Partial<Record<ErrorCode, number>> = {
   ERR_UNSUPPORTED_MEDIA_TYPE: 415,
   ERR_NOT_FOUND: 404,
   ERR_METHOD_NOT_ALLOWED: 405,
+  ERR_MALFORMED_REQUEST: 400,
   ERR_RATE_LIMITED: 429,
   ERR_BROKER_UNAVAILABLE: 503,
   ERR_SHUTTING_DOWN: 503,
