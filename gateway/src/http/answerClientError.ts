@@ -19,7 +19,9 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
   const [status, reason, message] = ANSWERS[error.code ?? ""] ?? [400, "Bad Request", "malformed HTTP request"]
   const code = status === 408 ? ErrorCode.TIMEOUT : ErrorCode.MALFORMED_REQUEST
   const body = JSON.stringify({ error: { code, message } })
-  socket.end(
+  // Written, then the socket destroyed: a client that keeps sending (a slowloris) must not hold it half-open.
+  socket.write(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    () => socket.destroy(),
   )
 }
