@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config"
+
+// `npm run test:soak`: the long suites, one file at a time, with gc exposed for memory figures.
+export default defineConfig({
+  test: {
+    include: ["gateway/src/**/*.soak.ts"],
+    testTimeout: 15 * 60_000,
+    hookTimeout: 60_000,
+    maxWorkers: 1,
+    execArgv: ["--expose-gc"],
+    reporters: ["default", "./scripts/closingLineReporter.ts"],
+  },
+})
