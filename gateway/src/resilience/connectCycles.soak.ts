@@ -49,15 +49,25 @@ describe("soak", () => {
       const { text } = await gw.get("/metrics")
       return Number(text.split("\n").find((l) => l.startsWith("conduit_connections "))?.split(" ")[1])
     }
-    // A healthy subscriber and a steady publisher through the whole soak.
-    const publishing = setInterval(() => void gw.post("/v1/publish", { channel: "soak-live", topic: "t", data: Date.now() }), 100)
+    // A steady publisher through the whole soak.
+    // (Paused while measuring, so no in-flight publish counts as a handle.)
+    let paused = false
+    const publishing = setInterval(() => {
+      if (!paused) void gw.post("/v1/publish", { channel: "soak-live", topic: "t", data: Date.now() })
+    }, 100)
+    const measure = async () => {
+      paused = true
+      const figures = await settle(connections)
+      paused = false
+      return figures
+    }
     try {
       await run(gw.url, WARMUP, 0)
-      const before = await settle(connections)
+      const before = await measure()
       const started = performance.now()
       await run(gw.url, CYCLES, WARMUP)
       const seconds = (performance.now() - started) / 1000
-      const after = await settle(connections)
+      const after = await measure()
       const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`
       const pct = (a: number, b: number) => `${(((b - a) / a) * 100).toFixed(1)} %`
       console.log(
