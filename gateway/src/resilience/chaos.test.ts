@@ -78,7 +78,7 @@ describe("chaos", () => {
     const { ids } = await publishDuring(
       async (messages) => {
         const res = await publisher.post("/v1/publish", { messages })
-        if (res.status !== 202) throw new Error(`publish answered ${res.status}: ${res.text}`)
+        if (res.status !== 202) throw new Error(`publish answered ${res.status}: ${JSON.stringify(res.body)}`)
         return res.body.ids
       },
       "chaos-redis",
