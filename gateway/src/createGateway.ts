@@ -18,6 +18,7 @@ import { createRouter } from "./createRouter.ts"
 import type { GatewayContext } from "./GatewayContext.ts"
 import { answerClientError } from "./http/answerClientError.ts"
 import { createLogger } from "./http/createLogger.ts"
+import { expressMessages } from "./http/expressMessages.ts"
 import { createRateLimiter } from "./http/rateLimiter.ts"
 import { createStreamQuota } from "./http/streamQuota.ts"
 import { errorHandler } from "./http/sendError.ts"
@@ -138,6 +139,7 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
           headersTimeout: options.headersTimeoutMs,
           requestTimeout: Math.max(options.headersTimeoutMs, 300_000),
           connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(options.headersTimeoutMs / 4))),
+          ...expressMessages(app),
         },
         app,
       )
