@@ -52,3 +52,20 @@ describe("Redis run store", () => {
     expect(stepsTtl).toBeGreaterThan(0)
   })
 })
+
+describe("Redis run store without Redis", () => {
+  it("rejects commands with the connection error and prints no unhandled-error noise", async () => {
+    const printed: string[] = []
+    const original = console.error
+    console.error = (...args: unknown[]) => void printed.push(args.map(String).join(" "))
+    const store = createRedisRunStore({ url: "redis://127.0.0.1:1", redisOptions: { retryStrategy: () => 50 } })
+    try {
+      await expect(store.getRun("nope")).rejects.toThrow()
+      await new Promise((resolve) => setTimeout(resolve, 300)) // a few failed reconnects
+    } finally {
+      console.error = original
+      await store.close()
+    }
+    expect(printed.filter((line) => line.includes("Unhandled error event"))).toEqual([])
+  })
+})

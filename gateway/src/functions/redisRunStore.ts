@@ -85,13 +85,24 @@ function pairs(flat: string[]): Array<[string, string]> {
 const notFound = (runId: string) => new ConduitError(ErrorCode.NOT_FOUND, `no run ${runId}`, { details: { runId } })
 
 /**
+ * The store's own connection. Its errors reach callers as rejected commands;
+ * without a listener ioredis would also print every failed reconnect as an
+ * "Unhandled error event" while Redis is away.
+ */
+function ownClient(url: string, redisOptions: RedisRunStoreOptions["redisOptions"]): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, ...redisOptions })
+  redis.on("error", () => {})
+  return redis
+}
+
+/**
  * A `RunStore` in Redis, so any node can read, cancel or resume a run its
  * owner started: what the functions runtime uses when the gateway runs on
  * Redis (`CONDUIT_REDIS_URL`). Finished runs expire after `finishedTtlSeconds`.
  */
 export function createRedisRunStore(options: RedisRunStoreOptions): RedisRunStore {
   if (!options.redis && !options.url) throw new ConduitError(ErrorCode.CONFIG, "a Redis run store needs `url` or `redis`")
-  const redis = options.redis ?? new Redis(options.url!, { maxRetriesPerRequest: 1, ...options.redisOptions })
+  const redis = options.redis ?? ownClient(options.url!, options.redisOptions)
   const prefix = options.prefix ?? "conduit:"
   const ttl = String(options.finishedTtlSeconds ?? 7 * 24 * 3600)
   const runKey = (runId: string) => `${prefix}run:{${runId}}`
