@@ -62,7 +62,7 @@ function loadgenArgv(s, server, target) {
   for (const [flag, v] of Object.entries({ subs: s.subs, channels: s.channels, msgs: s.msgs, rate: s.rate, batch: s.batch, payload: s.payload, settle: s.settle, lanes: s.lanes, depth: s.depth })) {
     if (v !== undefined) argv.push(`--${flag}`, v)
   }
-  if (server.key) argv.push("--key", server.key)
+  if (server.key) argv.push(`--key=${server.key}`) // base64url keys may start with "-"
   return argv.map(String)
 }
 
@@ -72,7 +72,7 @@ function fanoutArgv(s, server, target) {
     if (v !== undefined) argv.push(`--${flag}`, v)
   }
   // fanout.mjs presents the signing key itself as the subscribe credential (no tokens).
-  if (server.key) argv.push("--key", server.key)
+  if (server.key) argv.push(`--key=${server.key}`) // base64url keys may start with "-"
   return argv.map(String)
 }
 
