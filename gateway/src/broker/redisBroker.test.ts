@@ -1,6 +1,7 @@
 import { compareIds, type Envelope } from "@conduit/shared"
-import { Redis } from "ioredis"
+import type { Redis } from "ioredis"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { inspectorClient } from "../testing/inspectorClient.ts"
 import { startRedis, type TestRedis } from "../testing/redisServer.ts"
 import { envelopeJson, type PreparedMessage, type StoredMessage } from "./Broker.ts"
 import { createRedisBroker, type RedisBroker, type RedisBrokerOptions } from "./redisBroker.ts"
@@ -13,7 +14,7 @@ let n = 0
 
 beforeAll(async () => {
   redis = await startRedis()
-  raw = new Redis(redis.url)
+  raw = inspectorClient(redis.url)
 })
 afterAll(async () => {
   raw.disconnect()

@@ -1,5 +1,6 @@
-import { Redis } from "ioredis"
+import type { Redis } from "ioredis"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { inspectorClient } from "../testing/inspectorClient.ts"
 import { startRedis, type TestRedis } from "../testing/redisServer.ts"
 import { createRedisRunStore, type RedisRunStore } from "./redisRunStore.ts"
 import { runRecord, runStoreContract } from "./runStoreContract.ts"
@@ -11,7 +12,7 @@ let n = 0
 
 beforeAll(async () => {
   redis = await startRedis()
-  raw = new Redis(redis.url)
+  raw = inspectorClient(redis.url)
 })
 afterAll(async () => {
   await Promise.all(stores.map((s) => s.close()))

@@ -1,7 +1,8 @@
-import { Redis } from "ioredis"
+import type { Redis } from "ioredis"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import type { GatewayOptions } from "../config/GatewayOptions.ts"
 import { openStream, type TestEvent, type TestStream } from "../testing/openStream.ts"
+import { inspectorClient } from "../testing/inspectorClient.ts"
 import { startRedis, type TestRedis } from "../testing/redisServer.ts"
 import { type RunningGateway, startGateway } from "../testing/startGateway.ts"
 
@@ -13,7 +14,7 @@ let n = 0
 
 beforeAll(async () => {
   redis = await startRedis()
-  raw = new Redis(redis.url)
+  raw = inspectorClient(redis.url)
 })
 afterAll(async () => {
   raw.disconnect()
