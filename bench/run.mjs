@@ -33,7 +33,7 @@ if (args.help) {
   --repeat N     runs per scenario and server; medians are reported (default 1 quick, 3 full)
   --only IDS     comma-separated scenario ids (${scenarios(true).map((s) => s.id).join(", ")})
   --fanout       also drive the same scenarios with ../shared/bench/fanout.mjs
-  --redis        gateway on a throwaway redis-server (CONDUIT_REDIS_URL)
+  --redis        also run the gateway on a throwaway redis-server (CONDUIT_REDIS_URL), beside memory mode
   --no-save      print the table only; nothing written to bench/results/`)
   process.exit(0)
 }
@@ -47,10 +47,9 @@ if (args.fanout && !existsSync(FANOUT)) {
 
 /** The servers each scenario runs against; the first baseline is the one ratios use. */
 function serversFor(scenario, redis) {
-  const list = [
-    { name: redis ? "conduit (redis)" : "conduit", start: () => startConduit({ redis }), loadgen: "conduit", fanout: "conduit" },
-    { name: "baseline (socket)", start: () => startBaseline("socket"), loadgen: "baseline", fanout: "raw" },
-  ]
+  const list = [{ name: "conduit", start: () => startConduit({}), loadgen: "conduit", fanout: "conduit" }]
+  if (redis) list.push({ name: "conduit (redis)", start: () => startConduit({ redis }), loadgen: "conduit", fanout: "conduit" })
+  list.push({ name: "baseline (socket)", start: () => startBaseline("socket"), loadgen: "baseline", fanout: "raw" })
   if (!args.quick && scenario.kind === "fanout" && scenario.subs >= 10000 && scenario.channels === 1) {
     list.push({ name: "baseline (res.write)", start: () => startBaseline("res"), loadgen: "baseline", fanout: "raw" })
   }
@@ -111,7 +110,7 @@ async function main() {
       await probe.stop()
     } catch (error) {
       await redis.stop()
-      console.error(`--redis: not available: this gateway build does not start with CONDUIT_REDIS_URL.\n${String(error.message).split("\n").slice(-3).join("\n")}`)
+      console.error(`--redis: the gateway did not start with CONDUIT_REDIS_URL.\n${String(error.message).split("\n").slice(-3).join("\n")}`)
       process.exit(2)
     }
   }

@@ -2,7 +2,7 @@
 // within the scenario) and latency p50/p90/p99 on a shared log axis.
 
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c])
-const COLORS = { conduit: "#2563eb", "baseline (socket)": "#9ca3af", "baseline (res.write)": "#d1d5db" }
+const COLORS = { conduit: "#2563eb", "conduit (redis)": "#dc2626", "baseline (socket)": "#9ca3af", "baseline (res.write)": "#d1d5db" }
 const colorOf = (row) => (row.harness === "loadgen" ? (COLORS[row.server] ?? "#6b7280") : "#f59e0b")
 
 const LABEL_W = 250
