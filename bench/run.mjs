@@ -56,23 +56,28 @@ function serversFor(scenario, redis) {
   return list
 }
 
-function loadgenArgv(s, server, target) {
-  const argv = ["node", `${here}loadgen/loadgen.mjs`, "--target", target.loadgen, "--port", server.port, "--pid", server.pids.join(",")]
-  for (const [flag, v] of Object.entries({ subs: s.subs, channels: s.channels, msgs: s.msgs, rate: s.rate, batch: s.batch, payload: s.payload, settle: s.settle, lanes: s.lanes, depth: s.depth })) {
-    if (v !== undefined) argv.push(`--${flag}`, v)
-  }
-  if (server.key) argv.push(`--key=${server.key}`) // base64url keys may start with "-"
+/** `--flag value` for each defined value, then the signing key (`--key=…`: base64url keys may start with "-"). */
+function withFlags(argv, flags, key) {
+  for (const [flag, v] of Object.entries(flags)) if (v !== undefined) argv.push(`--${flag}`, v)
+  if (key) argv.push(`--key=${key}`)
   return argv.map(String)
 }
 
+function loadgenArgv(s, server, target) {
+  return withFlags(
+    ["node", `${here}loadgen/loadgen.mjs`, "--target", target.loadgen, "--port", server.port, "--pid", server.pids.join(",")],
+    { subs: s.subs, channels: s.channels, msgs: s.msgs, rate: s.rate, batch: s.batch, payload: s.payload, settle: s.settle, lanes: s.lanes, depth: s.depth },
+    server.key,
+  )
+}
+
+// fanout.mjs presents the signing key itself as the subscribe credential (no tokens).
 function fanoutArgv(s, server, target) {
-  const argv = ["node", FANOUT, "--mode", target.fanout, "--port", server.port, "--pid", server.pids.join(","), "--quiet"]
-  for (const [flag, v] of Object.entries({ subs: s.subs, channels: s.channels, msgs: s.msgs, rate: s.rate, batch: s.batch, payload: s.payload, settle: s.settle, "pub-conns": s.lanes, pipeline: s.depth })) {
-    if (v !== undefined) argv.push(`--${flag}`, v)
-  }
-  // fanout.mjs presents the signing key itself as the subscribe credential (no tokens).
-  if (server.key) argv.push(`--key=${server.key}`) // base64url keys may start with "-"
-  return argv.map(String)
+  return withFlags(
+    ["node", FANOUT, "--mode", target.fanout, "--port", server.port, "--pid", server.pids.join(","), "--quiet"],
+    { subs: s.subs, channels: s.channels, msgs: s.msgs, rate: s.rate, batch: s.batch, payload: s.payload, settle: s.settle, "pub-conns": s.lanes, pipeline: s.depth },
+    server.key,
+  )
 }
 
 /**
