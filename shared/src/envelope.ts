@@ -23,7 +23,12 @@ export interface PublishInput {
   idempotencyKey?: string
 }
 
-export type RunStatus = "unknown" | "running" | "completed" | "failed" | "cancelled"
+export type RunStatus = "unknown" | "running" | "waiting" | "completed" | "failed" | "cancelled"
+
+/** What a `waiting` run waits for: the end of a `step.sleep`, or an event for `step.waitForEvent`. */
+export type RunWaiting =
+  | { kind: "sleep"; step: string; /** ISO 8601 wake time. */ until: string }
+  | { kind: "event"; step: string; /** The event name awaited. */ event: string; /** ISO 8601 timeout. */ until: string }
 
 /** `data` of a `$run` message. */
 export interface RunEventData {
@@ -32,4 +37,6 @@ export interface RunEventData {
   attempt?: number
   result?: unknown
   error?: { code: string; message: string }
+  /** With `waiting`: what the run is parked on. */
+  waiting?: RunWaiting
 }

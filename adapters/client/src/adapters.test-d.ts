@@ -53,4 +53,4 @@ expectTypeOf(useReact({ url: "", channel: pipeline({ runId: "r" }) }).messages.b
 >()
 // A channel by name: untyped data, any topic.
 expectTypeOf(useReact({ url: "", channel: "plain" }).messages.all[0]!.data).toEqualTypeOf<unknown>()
-expectTypeOf<Snapshot["runStatus"]>().toEqualTypeOf<"unknown" | "running" | "completed" | "failed" | "cancelled">()
+expectTypeOf<Snapshot["runStatus"]>().toEqualTypeOf<"unknown" | "running" | "waiting" | "completed" | "failed" | "cancelled">()

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest"
 import { Conduit } from "../sdk/Conduit.ts"
 import { createMemoryRunStore } from "./memoryRunStore.ts"
-import { gate, labels, pipeline, type Rig, startRig, waitForTerminal } from "./functionsTestRig.ts"
+import { gate, labels, pipeline, type Rig, startRig, waitForTerminal } from "../testing/functionsTestRig.ts"
 
 let rig: Rig | undefined
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest"
 import { createMemoryRunStore } from "./memoryRunStore.ts"
-import { envelopes, labels, pipeline, type Rig, startRig, waitForTerminal } from "./functionsTestRig.ts"
+import { envelopes, labels, pipeline, type Rig, startRig, waitForTerminal } from "../testing/functionsTestRig.ts"
 import type { RunStore } from "./RunStore.ts"
 
 let rig: Rig | undefined

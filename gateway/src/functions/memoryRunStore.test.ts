@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { createMemoryRunStore } from "./memoryRunStore.ts"
-import { runRecord, runStoreContract } from "./runStoreContract.ts"
+import { runRecord, runStoreContract } from "../testing/runStoreContract.ts"
 
 describe("memory run store", () => {
   runStoreContract(() => ({ store: createMemoryRunStore(), id: (name) => name }))

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { inspectorClient } from "../testing/inspectorClient.ts"
 import { startRedis, type TestRedis } from "../testing/redisServer.ts"
 import { createRedisRunStore, type RedisRunStore } from "./redisRunStore.ts"
-import { runRecord, runStoreContract } from "./runStoreContract.ts"
+import { runRecord, runStoreContract } from "../testing/runStoreContract.ts"
 
 let redis: TestRedis
 let raw: Redis

@@ -2,7 +2,7 @@ import { ConduitError, ErrorCode } from "@conduit/shared"
 import { afterEach, describe, expect, it } from "vitest"
 import type { Snapshot } from "@conduit/client"
 import { Conduit } from "../sdk/Conduit.ts"
-import { envelopes, KEY, labels, pipeline, type Rig, startRig, waitForTerminal } from "./functionsTestRig.ts"
+import { envelopes, KEY, labels, pipeline, type Rig, startRig, waitForTerminal } from "../testing/functionsTestRig.ts"
 
 let rig: Rig | undefined
 afterEach(async () => {

@@ -17,7 +17,7 @@ export interface PublishLimits {
   maxBatchMessages: number
 }
 
-const RUN_STATUSES = new Set(["running", "completed", "failed", "cancelled"])
+const RUN_STATUSES = new Set(["running", "waiting", "completed", "failed", "cancelled"])
 const MAX_ID_FIELD = 256
 
 /** `{channel,topic,data,…}` or `{messages:[…]}` → the list of inputs. */
@@ -107,7 +107,7 @@ function optionalIdField(name: string, value: unknown): void {
 function checkRunData(data: unknown): void {
   const status = (data as { status?: unknown } | null)?.status
   if (typeof status !== "string" || !RUN_STATUSES.has(status)) {
-    throw new ConduitError(ErrorCode.VALIDATION, "$run data needs status running|completed|failed|cancelled", {
+    throw new ConduitError(ErrorCode.VALIDATION, "$run data needs status running|waiting|completed|failed|cancelled", {
       details: { issues: [{ path: "status", message: "invalid run status" }] satisfies ValidationIssue[] },
     })
   }

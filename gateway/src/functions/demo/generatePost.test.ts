@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest"
 import { Conduit } from "../../sdk/Conduit.ts"
 import { openStream, type TestStream } from "../../testing/openStream.ts"
 import { type RunningGateway, startGateway } from "../../testing/startGateway.ts"
-import { envelopes, labels, waitForTerminal } from "../functionsTestRig.ts"
+import { envelopes, labels, waitForTerminal } from "../../testing/functionsTestRig.ts"
 import { DEMO_STATUS, demoExpectedRun, registerDemoFunction } from "./generatePost.ts"
 
 let gw: RunningGateway | undefined

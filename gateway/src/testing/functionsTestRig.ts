@@ -1,9 +1,9 @@
 import { channel } from "@conduit/shared"
 import { z } from "zod"
 import { Conduit, type ConduitOptions } from "../sdk/Conduit.ts"
-import { openStream, type TestEvent, type TestStream } from "../testing/openStream.ts"
-import { type RunningGateway, startGateway } from "../testing/startGateway.ts"
-import type { FunctionsRuntimeOptions } from "./createFunctionsRuntime.ts"
+import { openStream, type TestEvent, type TestStream } from "./openStream.ts"
+import { type RunningGateway, startGateway } from "./startGateway.ts"
+import type { FunctionsRuntimeOptions } from "../functions/createFunctionsRuntime.ts"
 
 // Test support for the functions tests: not exported from the package.
 

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest"
-import type { RunRecord, RunStore } from "./RunStore.ts"
+import type { RunRecord, RunStore } from "../functions/RunStore.ts"
 
 /** A fresh queued run record for store tests. */
 export const runRecord = (runId: string, state: RunRecord["state"] = "queued"): RunRecord => ({
