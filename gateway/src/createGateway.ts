@@ -25,7 +25,9 @@ import { errorHandler } from "./http/sendError.ts"
 import { createMetrics } from "./metrics/createMetrics.ts"
 import { createChannelRegistry } from "./publish/channelRegistry.ts"
 import { preparePublish } from "./publish/preparePublish.ts"
+import { topicInput } from "./sdk/topicInput.ts"
 import { Fanout } from "./stream/Fanout.ts"
+import { createFunctionsRuntime, type FunctionsRuntime } from "./functions/createFunctionsRuntime.ts"
 import { createMemoryRunStore } from "./functions/memoryRunStore.ts"
 import { createRedisRunStore, type RedisRunStore } from "./functions/redisRunStore.ts"
 import type { RunStore } from "./functions/RunStore.ts"
@@ -38,6 +40,11 @@ export interface Gateway {
   readonly broker: Broker
   /** Where in-process functions keep run state: Redis when the gateway runs on Redis, else memory. */
   readonly runStore: RunStore
+  /**
+   * The functions runtime `new Conduit({ gateway })` shares and `POST
+   * /v1/events` sends to: BullMQ on the gateway's Redis in Redis mode, else in-process.
+   */
+  readonly functions: FunctionsRuntime
   readonly options: ResolvedOptions
   readonly logger: Logger
   /** Starts an HTTP server for `app`. Port 0 picks a free one. */
@@ -111,7 +118,17 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
     return results.map((r) => r.id)
   }
 
-  const router = createRouter(ctx, publishInputs)
+  const functions = createFunctionsRuntime(
+    {
+      publish: async (topic, data, publishOptions) => ({ id: (await publishInputs([await topicInput(topic, data, publishOptions)]))[0]! }),
+      publishRaw: (inputs) => publishInputs(inputs),
+    },
+    {
+      store: runStore,
+      ...(options.redisUrl ? { redis: { url: options.redisUrl, prefix: options.redisPrefix ?? "conduit:", redisOptions: { lazyConnect: true } } } : {}),
+    },
+  )
+  const router = createRouter(ctx, publishInputs, (events) => functions.send(events))
   const app = express()
   app.disable("x-powered-by")
   app.set("query parser", "simple")
@@ -130,6 +147,7 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
     router,
     broker,
     runStore,
+    functions,
     options,
     logger,
     async listen({ port = 0, host = "127.0.0.1" } = {}) {
@@ -182,6 +200,7 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
         await Promise.all(closed)
       }
       fanout.stop()
+      await functions.close()
       if (ownsBroker) await broker.close()
       await (runStore as Partial<RedisRunStore>).close?.()
     },

@@ -4,13 +4,14 @@ import express, { type Router } from "express"
 import type { GatewayContext } from "./GatewayContext.ts"
 import { errorHandler } from "./http/sendError.ts"
 import { mountHealthRoutes } from "./routes/healthRoutes.ts"
+import { eventsRoute, type SendEvents } from "./routes/eventsRoute.ts"
 import { historyRoute } from "./routes/historyRoute.ts"
 import { publishRoute } from "./routes/publishRoute.ts"
 import { subscribeRoute } from "./routes/subscribeRoute.ts"
 import { tokensRoute } from "./routes/tokensRoute.ts"
 
 /** The gateway's routes, mountable anywhere: `app.use("/realtime", gateway.router)`. */
-export function createRouter(ctx: GatewayContext, publish: (inputs: unknown[]) => Promise<string[]>): Router {
+export function createRouter(ctx: GatewayContext, publish: (inputs: unknown[]) => Promise<string[]>, sendEvents: SendEvents): Router {
   const router = express.Router()
   if (ctx.options.corsOrigins.length > 0) {
     const any = ctx.options.corsOrigins.includes("*")
@@ -27,12 +28,14 @@ export function createRouter(ctx: GatewayContext, publish: (inputs: unknown[]) =
   router.get("/v1/subscribe", subscribeRoute(ctx))
   router.post("/v1/publish", ...publishRoute(ctx, publish))
   router.post("/v1/tokens", ...tokensRoute(ctx))
+  router.post("/v1/events", ...eventsRoute(ctx, sendEvents))
   router.get("/v1/channels/:channel/history", historyRoute(ctx))
 
   const allowed: Record<string, string> = {
     "/v1/subscribe": "GET",
     "/v1/publish": "POST",
     "/v1/tokens": "POST",
+    "/v1/events": "POST",
     "/v1/channels/:channel/history": "GET",
     "/healthz": "GET",
     "/readyz": "GET",

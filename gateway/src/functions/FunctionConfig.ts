@@ -1,4 +1,6 @@
 import type { ChannelInstance, TopicInput, TopicRef } from "@conduit/shared"
+import type { EventMatch } from "./eventMatch.ts"
+import type { Duration } from "./parseDuration.ts"
 import type { RunEvent } from "./RunStore.ts"
 
 /** An event name that starts a run of the function. */
@@ -27,6 +29,29 @@ export interface FunctionConfig<TData = Record<string, any>> {
    * @default none: only channels the run publishes to
    */
   channels?: (context: { event: RunEvent<TData>; runId: string }) => ReadonlyArray<ChannelInstance | string>
+  /**
+   * Runs of this function one process executes at once (a parked run, asleep
+   * or waiting for an event, takes no slot). In Redis mode every process
+   * that registered the function is a BullMQ worker with this concurrency.
+   * @default 10
+   */
+  concurrency?: number
+}
+
+/** What `step.waitForEvent` waits for. */
+export interface WaitForEventOptions<TData = any> {
+  /** The event name, as `conduit.send({ name })` or `POST /v1/events` sends it. */
+  event: string
+  /**
+   * Which event of that name: a dotted path (`"data.postId"`) whose value
+   * must equal the same path in the event that started the run, or a
+   * predicate. A path is checked by the sender (a non-matching event never
+   * wakes the run); a predicate runs in the run, which wakes for every event
+   * of the name. @default the first event of that name
+   */
+  match?: EventMatch<TData>
+  /** How long to wait: ms or `"30s"`, `"15m"`, `"1h"`, `"7d"`. Past it the step returns null. */
+  timeout: Duration
 }
 
 /** `publish(topicRef, data)`: validated, immediate, sent again by every attempt that reaches it. */
@@ -41,8 +66,18 @@ export interface Step {
    * An id repeated within one attempt is numbered (`id`, `id:2`, …).
    */
   run<T>(id: string, fn: () => T | Promise<T>): Promise<Awaited<T>>
-  /** Waits `ms` once per run: a retry after it ended does not wait again; one mid-sleep waits the rest. */
-  sleep(id: string, ms: number): Promise<void>
+  /**
+   * Waits once per run (ms or `"30s"`, `"1h"`, …). The run is parked, no
+   * process holds it: the handler runs again from the top when the time is
+   * up, memoized steps return their results, and this step returns.
+   */
+  sleep(id: string, duration: Duration): Promise<void>
+  /**
+   * Parks the run until a matching event is sent (from any node, or `POST
+   * /v1/events`), and returns it; null once `timeout` passed. Memoized: a
+   * retry gets the same event. Only events sent after the wait began count.
+   */
+  waitForEvent<TEventData = any>(id: string, options: WaitForEventOptions<TEventData>): Promise<RunEvent<TEventData> | null>
   realtime: {
     /**
      * Publishes once per run, with `idempotencyKey = runId:stepId`: retries,
@@ -74,6 +109,7 @@ export interface ConduitFunction {
   readonly id: string
   readonly triggers: readonly FunctionTrigger[]
   readonly retries: number
+  readonly concurrency: number
 }
 
 /** What `conduit.send` takes. */

@@ -1,6 +1,6 @@
-import type { RunStatus } from "@conduit/shared"
+import type { RunStatus, RunWaiting } from "@conduit/shared"
 
-/** Where a run is: waiting for its first attempt, or one of the `$run` statuses. */
+/** Where a run is: queued for its first attempt, or one of the `$run` statuses (`waiting`: parked on a sleep or an event). */
 export type RunState = "queued" | Exclude<RunStatus, "unknown">
 
 /** `{ code, message }`: how a failure is recorded and sent in `$run` data. */
@@ -40,6 +40,8 @@ export interface RunRecord {
   error?: RunError
   /** `conduit.cancel` was called: the run stops at its next step boundary. */
   cancelRequested: boolean
+  /** While `waiting`: the step it is parked on; null (or absent) otherwise. */
+  waiting?: RunWaiting | null
   /** ISO 8601. */
   createdAt: string
   updatedAt: string
@@ -47,17 +49,39 @@ export interface RunRecord {
 
 /** What a finished step left behind, memoized per run and step id. */
 export interface StepRecord {
-  kind: "run" | "sleep" | "publish"
-  /** Whether the step finished; a started sleep is stored unfinished with its wake time. */
+  kind: "run" | "sleep" | "publish" | "wait"
+  /** Whether the step finished; a started sleep or wait is stored unfinished with its wake time. */
   done: boolean
-  /** `step.run`'s return value, or `{ id }` of a durable publish. Absent for `undefined`. */
+  /** `step.run`'s return value, `{ id }` of a durable publish, the event a wait received (null at its timeout). Absent for `undefined`. */
   result?: unknown
-  /** Unix ms a `step.sleep` ends: a retry mid-sleep only sleeps the rest. */
+  /** Unix ms a `step.sleep` ends, or a `step.waitForEvent` times out. */
   wakeAt?: number
+  /** `step.waitForEvent`: the event name awaited. */
+  event?: string
+  /** `step.waitForEvent`: events of that name delivered while it waits, oldest first (the run checks its `match`). */
+  inbox?: RunEvent[]
+}
+
+/** Events kept per waiting step: a run matching with a function may be sent many it does not want. */
+export const MAX_INBOX = 100
+
+/**
+ * A run parked in `step.waitForEvent`, as `send` finds it by event name. With
+ * a string `match`, `path` and `value` let the sender skip events that cannot
+ * match; with a function, every event of the name is delivered and the run decides.
+ */
+export interface Waiter {
+  runId: string
+  stepId: string
+  functionId: string
+  event: string
+  path?: string
+  /** The triggering event's value at `path` (JSON). */
+  value?: unknown
 }
 
 /** Fields of a run the runtime changes after creating it. `channels` and the cancel flag have their own calls. */
-export type RunPatch = Partial<Pick<RunRecord, "state" | "attempt" | "result" | "error" | "updatedAt">>
+export type RunPatch = Partial<Pick<RunRecord, "state" | "attempt" | "result" | "error" | "updatedAt" | "waiting">>
 
 /**
  * Run state behind an interface so it can live outside the process.
@@ -79,4 +103,14 @@ export interface RunStore {
   requestCancel(runId: string): Promise<boolean>
   getStep(runId: string, stepId: string): Promise<StepRecord | undefined>
   putStep(runId: string, stepId: string, record: StepRecord): Promise<void>
+  /**
+   * Appends `event` to the inbox of an unfinished wait step, atomically with
+   * the check. Resolves false (nothing stored) when the run or the step is
+   * unknown or the wait already ended.
+   */
+  deliverEvent(runId: string, stepId: string, event: RunEvent): Promise<boolean>
+  /** Records a wait so that `waitersOf(waiter.event)` finds it. */
+  addWaiter(waiter: Waiter): Promise<void>
+  removeWaiter(event: string, runId: string, stepId: string): Promise<void>
+  waitersOf(event: string): Promise<Waiter[]>
 }

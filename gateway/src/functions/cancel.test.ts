@@ -84,7 +84,8 @@ describe("conduit.cancel", () => {
     expect(await rig.conduit.functions.waitForRun(ids[0]!)).toMatchObject({ state: "cancelled" })
     expect(Date.now() - started).toBeLessThan(2_000)
     await waitForTerminal(live)
-    expect(labels(live.events)).toEqual(["$run running 1", "$run cancelled"])
+    // The sleep parked the run: subscribers saw it waiting.
+    expect(labels(live.events)).toEqual(["$run running 1", "$run waiting", "$run cancelled"])
   })
 
   it("ends a run waiting to retry without another attempt", async () => {

@@ -1,117 +1,148 @@
 import { randomBytes } from "node:crypto"
-import { assertChannelName, ConduitError, ErrorCode } from "@conduit/shared"
+import { ConduitError, ErrorCode } from "@conduit/shared"
 import { abortableSleep } from "./abortableSleep.ts"
-import { executeRun } from "./executeRun.ts"
+import { type BullmqRunQueueOptions, createBullmqRunQueue } from "./bullmqRunQueue.ts"
+import { sameJson, valueAt } from "./eventMatch.ts"
+import { type ExecuteDeps, executeRun, notFound, type Runnable } from "./executeRun.ts"
 import type { ConduitFunction, FunctionConfig, FunctionHandler, SendEvent } from "./FunctionConfig.ts"
+import { createLocalRunQueue } from "./localRunQueue.ts"
 import { createMemoryRunStore } from "./memoryRunStore.ts"
+import { createRedisRunStore } from "./redisRunStore.ts"
 import { cancelledError, exponentialBackoff } from "./retryPolicy.ts"
+import { retrying } from "./retrying.ts"
 import type { RunPublisher } from "./runLifecycle.ts"
+import type { RunQueue } from "./RunQueue.ts"
 import type { RunEvent, RunRecord, RunStore } from "./RunStore.ts"
 import { toJson } from "./toJson.ts"
 
 export interface FunctionsRuntimeOptions {
-  /** Where runs and memoized steps live. @default createMemoryRunStore() */
+  /** Where runs and memoized steps live. @default a Redis store with `redis`, else createMemoryRunStore() */
   store?: RunStore
-  /** Delay before retry `n` (n = 1 before the second attempt), ms. @default exponentialBackoff() (1 s, 2 s, 4 s, … ≤ 60 s, jittered) */
+  /**
+   * Redis mode: runs are BullMQ jobs in this Redis, every process that
+   * registered a function is one of its workers, and a run outlives any of
+   * them. `new Conduit({ gateway })` on a Redis gateway sets it for you.
+   * @default none: runs wait on timers in this process
+   */
+  redis?: BullmqRunQueueOptions
+  /** Delay before retry `n` (n = 1 before the second attempt), ms; also spaces retried bookkeeping. @default exponentialBackoff() (1 s, 2 s, 4 s, … ≤ 60 s, jittered) */
   retryDelay?: (retry: number) => number
-  /** The timer behind `step.sleep` and backoff; rejects when `signal` aborts. @default setTimeout-based */
+  /** The timer behind the in-process queue and retried bookkeeping; rejects when `signal` aborts. @default setTimeout-based */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>
   /** Clock, unix ms. @default Date.now */
   now?: () => number
-  /** Errors no subscriber can be told about (a terminal `$run` the gateway kept refusing). @default console.error */
-  onError?: (error: unknown, runId: string) => void
+  /** How often an execution reads its run's cancel flag (a cancel from another process reaches it within this), ms. @default 250 */
+  cancelPollMs?: number
+  /** Errors no subscriber can be told about (a store down past every retry, a terminal `$run` the gateway kept refusing). @default console.error */
+  onError?: (error: unknown, runId: string | undefined) => void
 }
 
-/** Functions, events and runs of one `Conduit`. */
+/** Functions, events and runs of one `Conduit` (or of a gateway, shared by its in-process Conduits). */
 export interface FunctionsRuntime {
   createFunction<TData = Record<string, any>, TResult = unknown>(
     config: FunctionConfig<TData>,
     handler: FunctionHandler<TData, TResult>,
   ): ConduitFunction
-  /** Starts one run per function the event triggers; resolves with their run ids once recorded. */
+  /**
+   * Starts one run per function the event triggers and hands it to every run
+   * waiting for it (`step.waitForEvent`); resolves with the started runs' ids.
+   * ERR_UNKNOWN_FUNCTION when nothing is triggered and nothing waits for it.
+   */
   send(event: SendEvent | readonly SendEvent[]): Promise<{ ids: string[] }>
-  /** Asks a run to stop: it ends `cancelled` at its next step boundary (at once while sleeping or backing off). */
+  /** Asks a run to stop: it ends `cancelled` at once if parked, else within `cancelPollMs` or at its next step. */
   cancel(runId: string): Promise<void>
   getRun(runId: string): Promise<RunRecord | undefined>
-  /**
-   * Takes over an unfinished run that no process is executing any more (its
-   * node died), from a shared store: the next attempt starts here, memoized
-   * steps are not repeated, durable publishes a dead node sent but never
-   * memoized are dropped by the gateway as repeats. No-op for a finished run.
-   */
-  resume(runId: string): Promise<void>
-  /** The final record of a run executing in this process; the stored record otherwise. */
+  /** Resolves with the run's record once it finished (wherever it ran), or once this process gave up on it. */
   waitForRun(runId: string): Promise<RunRecord>
-}
-
-interface Registered {
-  fn: ConduitFunction
-  config: FunctionConfig<any>
-  handler: FunctionHandler<any, unknown>
+  /** Stops executing runs here (BullMQ: the worker finishes its current executions) and closes what it opened. */
+  close(): Promise<void>
 }
 
 const DEFAULT_RETRIES = 3
+const DEFAULT_CONCURRENCY = 10
+/** Tries of each store call the runtime makes (a blip must not fail a run). */
+export const BOOKKEEPING_TRIES = 5
 const FINISHED = new Set(["completed", "failed", "cancelled"])
 const idOf = (prefix: string) => `${prefix}_${randomBytes(12).toString("base64url")}`
 
 /** The functions runtime behind `conduit.createFunction` / `send` / `cancel`. */
 export function createFunctionsRuntime(publisher: RunPublisher, options: FunctionsRuntimeOptions = {}): FunctionsRuntime {
-  const store = options.store ?? createMemoryRunStore()
-  const deps = {
+  const ownStore = options.store === undefined && options.redis ? createRedisRunStore({ url: options.redis.url, ...(options.redis.prefix === undefined ? {} : { prefix: options.redis.prefix }) }) : undefined
+  const store = options.store ?? ownStore ?? createMemoryRunStore()
+  const retryDelay = options.retryDelay ?? exponentialBackoff()
+  const sleep = options.sleep ?? abortableSleep
+  const now = options.now ?? Date.now
+  const onError = options.onError ?? ((error: unknown, runId: string | undefined) => console.error(`conduit: run ${runId ?? "?"}:`, error))
+  const cancelPollMs = options.cancelPollMs ?? 250
+  const deps: ExecuteDeps = {
     store,
     publisher,
-    retryDelay: options.retryDelay ?? exponentialBackoff(),
-    sleep: options.sleep ?? abortableSleep,
-    now: options.now ?? Date.now,
-    onError: options.onError ?? ((error: unknown, runId: string) => console.error(`conduit: run ${runId}:`, error)),
+    retryDelay,
+    sleep,
+    now,
+    durably: (fn) => retrying(fn, { tries: BOOKKEEPING_TRIES, delay: retryDelay, sleep }),
   }
-  const functions = new Map<string, Registered>()
-  const active = new Map<string, { done: Promise<RunRecord | undefined>; abort: AbortController }>()
+  const finished = new Map<string, Set<(dropped: boolean) => void>>()
+  const notify = (runId: string, dropped = false) => {
+    for (const resolve of [...(finished.get(runId) ?? [])]) resolve(dropped)
+  }
+  const queue: RunQueue = options.redis
+    ? createBullmqRunQueue(options.redis, { retryDelay, onError })
+    : createLocalRunQueue({ sleep, now, retryDelay, onError, onDropped: (runId) => notify(runId, true) })
+  const functions = new Map<string, Runnable & { fn: ConduitFunction }>()
+  const workersReady: Promise<void>[] = []
+  // Executions in this process, for a cancel issued here.
+  const active = new Map<string, AbortController>()
 
-  function start(registered: Registered, runId: string): void {
+  async function execute(runnable: Runnable, runId: string) {
     const abort = new AbortController()
-    // Never rejects: nobody may be awaiting it. Only the store or a bug gets to the catch
-    // (handler errors end the run); what the store knows is the answer then.
-    const done = executeRun(registered.handler, runId, abort.signal, deps)
-      .catch(async (error: unknown) => {
-        deps.onError(error, runId)
-        return store.getRun(runId).catch(() => undefined)
-      })
-      .finally(() => active.delete(runId))
-    active.set(runId, { done, abort })
+    active.set(runId, abort)
+    // A cancel from another process: seen in the store within cancelPollMs, and the signal aborts.
+    const watch = setInterval(() => {
+      store.getRun(runId).then(
+        (run) => run?.cancelRequested && abort.abort(cancelledError(runId)),
+        () => {},
+      )
+    }, cancelPollMs)
+    try {
+      const outcome = await executeRun(runnable, runId, abort.signal, deps)
+      if (outcome.kind === "ended") notify(runId)
+      return outcome
+    } finally {
+      clearInterval(watch)
+      active.delete(runId)
+    }
   }
 
-  async function runsFor(event: SendEvent, ts: number): Promise<Array<{ registered: Registered; record: RunRecord }>> {
+  async function plan(event: SendEvent, ts: number) {
     if (typeof event?.name !== "string" || event.name.length === 0) {
       throw new ConduitError(ErrorCode.INVALID_BODY, "an event needs a name")
     }
-    const triggered = [...functions.values()].filter((r) => r.fn.triggers.some((t) => t.event === event.name))
-    if (triggered.length === 0) {
-      throw new ConduitError(ErrorCode.UNKNOWN_FUNCTION, `no function is triggered by event "${event.name}"`, {
+    const json = toJson(event.data ?? {}, `data of event "${event.name}"`)
+    const runEvent: RunEvent = { id: idOf("evt"), name: event.name, data: JSON.parse(json ?? "{}"), ts }
+    const triggered = await queue.functionsFor(event.name)
+    const waiting = await store.waitersOf(event.name)
+    if (triggered.length === 0 && waiting.length === 0) {
+      throw new ConduitError(ErrorCode.UNKNOWN_FUNCTION, `no function is triggered by event "${event.name}" and no run waits for it`, {
         details: { event: event.name },
       })
     }
-    const json = toJson(event.data ?? {}, `data of event "${event.name}"`)
-    const runEvent: RunEvent = { id: idOf("evt"), name: event.name, data: JSON.parse(json ?? "{}"), ts }
+    // A path match is checked here: a run is woken only by an event that can match.
+    const waiters = waiting.filter((w) => w.path === undefined || sameJson(valueAt(runEvent, w.path), w.value))
     const at = new Date(ts).toISOString()
-    return triggered.map((registered) => {
-      const runId = idOf("run")
-      const declared = registered.config.channels?.({ event: runEvent, runId }) ?? []
-      const channels = [...new Set(declared.map((c) => assertChannelName(typeof c === "string" ? c : c.name)))]
-      const record: RunRecord = {
-        runId,
-        functionId: registered.fn.id,
-        event: runEvent,
-        state: "queued",
-        attempt: 0,
-        maxAttempts: registered.fn.retries + 1,
-        channels,
-        cancelRequested: false,
-        createdAt: at,
-        updatedAt: at,
-      }
-      return { registered, record }
-    })
+    const records = triggered.map(({ id, retries }): RunRecord => ({
+      runId: idOf("run"),
+      functionId: id,
+      event: runEvent,
+      state: "queued",
+      attempt: 0,
+      maxAttempts: retries + 1,
+      channels: [],
+      cancelRequested: false,
+      createdAt: at,
+      updatedAt: at,
+    }))
+    return { runEvent, records, waiters }
   }
 
   return {
@@ -127,48 +158,78 @@ export function createFunctionsRuntime(publisher: RunPublisher, options: Functio
       if (!Number.isInteger(retries) || retries < 0) {
         throw new ConduitError(ErrorCode.CONFIG, `function "${config.id}": retries must be a non-negative integer`)
       }
-      const fn: ConduitFunction = Object.freeze({ id: config.id, triggers: Object.freeze([...config.triggers]), retries })
-      functions.set(config.id, { fn, config, handler: handler as FunctionHandler<any, unknown> })
+      const concurrency = config.concurrency ?? DEFAULT_CONCURRENCY
+      if (!Number.isInteger(concurrency) || concurrency < 1) {
+        throw new ConduitError(ErrorCode.CONFIG, `function "${config.id}": concurrency must be a positive integer`)
+      }
+      const triggers = Object.freeze([...config.triggers])
+      const fn: ConduitFunction = Object.freeze({ id: config.id, triggers, retries, concurrency })
+      const runnable = { fn, config, handler: handler as FunctionHandler<any, unknown> }
+      functions.set(config.id, runnable)
+      const ready = queue.work({
+        functionId: fn.id,
+        triggers: triggers.map((t) => t.event),
+        retries,
+        concurrency,
+        execute: (runId) => execute(runnable, runId),
+      })
+      ready.catch((error: unknown) => onError(error, undefined))
+      workersReady.push(ready)
       return fn
     },
 
     async send(input) {
+      await Promise.allSettled(workersReady)
       const events = Array.isArray(input) ? input : [input as SendEvent]
-      const ts = deps.now()
+      const ts = now()
       // Everything is checked before any run is recorded: a bad event starts nothing.
-      const runs = (await Promise.all(events.map((e) => runsFor(e, ts)))).flat()
-      for (const { record } of runs) await store.createRun(record)
-      for (const { registered, record } of runs) start(registered, record.runId)
-      return { ids: runs.map((r) => r.record.runId) }
+      const plans = await Promise.all(events.map((e) => plan(e, ts)))
+      const records = plans.flatMap((p) => p.records)
+      for (const record of records) await store.createRun(record)
+      for (const record of records) await queue.enqueue(record.functionId, record.runId, record.maxAttempts)
+      for (const { runEvent, waiters } of plans) {
+        for (const w of waiters) {
+          if (await store.deliverEvent(w.runId, w.stepId, runEvent)) await queue.wake(w.functionId, w.runId)
+          else await store.removeWaiter(w.event, w.runId, w.stepId) // the wait ended without removing it (a crash)
+        }
+      }
+      return { ids: records.map((r) => r.runId) }
     },
 
     async cancel(runId) {
-      if (!(await store.requestCancel(runId))) {
-        throw new ConduitError(ErrorCode.NOT_FOUND, `no run ${runId}`, { details: { runId } })
-      }
-      active.get(runId)?.abort.abort(cancelledError(runId))
+      if (!(await store.requestCancel(runId))) throw notFound(runId)
+      active.get(runId)?.abort(cancelledError(runId))
+      const run = await store.getRun(runId)
+      if (run && !FINISHED.has(run.state)) await queue.wake(run.functionId, runId)
     },
 
     getRun: (runId) => store.getRun(runId),
 
-    async resume(runId) {
-      if (active.has(runId)) return
-      const record = await store.getRun(runId)
-      if (!record) throw new ConduitError(ErrorCode.NOT_FOUND, `no run ${runId}`, { details: { runId } })
-      if (FINISHED.has(record.state)) return
-      const registered = functions.get(record.functionId)
-      if (!registered) {
-        throw new ConduitError(ErrorCode.UNKNOWN_FUNCTION, `function "${record.functionId}" is not registered here`, {
-          details: { functionId: record.functionId, runId },
+    async waitForRun(runId) {
+      for (;;) {
+        const record = await store.getRun(runId).catch(() => null)
+        if (record === undefined) throw notFound(runId)
+        if (record && FINISHED.has(record.state)) return record
+        // Woken when an execution here ends the run (or this process gives up on it), else a look every 100 ms.
+        const dropped = await new Promise<boolean>((resolve) => {
+          const listeners = finished.get(runId) ?? new Set()
+          finished.set(runId, listeners)
+          const done = (gaveUp: boolean) => {
+            clearTimeout(timer)
+            listeners.delete(done)
+            if (listeners.size === 0) finished.delete(runId)
+            resolve(gaveUp)
+          }
+          const timer = setTimeout(() => done(false), 100)
+          listeners.add(done)
         })
+        if (dropped) return (await store.getRun(runId).catch(() => undefined)) ?? record ?? Promise.reject(notFound(runId))
       }
-      start(registered, runId)
     },
 
-    async waitForRun(runId) {
-      const record = await (active.get(runId)?.done ?? store.getRun(runId))
-      if (!record) throw new ConduitError(ErrorCode.NOT_FOUND, `no run ${runId}`, { details: { runId } })
-      return record
+    async close() {
+      await queue.close()
+      await ownStore?.close()
     },
   }
 }

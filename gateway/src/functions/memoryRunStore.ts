@@ -1,5 +1,5 @@
 import { ConduitError, ErrorCode } from "@conduit/shared"
-import type { RunPatch, RunRecord, RunStore, StepRecord } from "./RunStore.ts"
+import { MAX_INBOX, type RunPatch, type RunRecord, type RunStore, type StepRecord, type Waiter } from "./RunStore.ts"
 
 export interface MemoryRunStoreOptions {
   /**
@@ -25,6 +25,8 @@ const FINISHED = new Set(["completed", "failed", "cancelled"])
 export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunStore {
   const maxRuns = options.maxRuns ?? 10_000
   const runs = new Map<string, Entry>()
+  // event name → "runId stepId" → waiter JSON
+  const waiters = new Map<string, Map<string, string>>()
 
   function entry(runId: string): Entry {
     const found = runs.get(runId)
@@ -78,6 +80,29 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     },
     async putStep(runId, stepId, record) {
       entry(runId).steps.set(stepId, JSON.stringify(record))
+    },
+    async deliverEvent(runId, stepId, event) {
+      const steps = runs.get(runId)?.steps
+      const json = steps?.get(stepId)
+      if (!steps || json === undefined) return false
+      const step = JSON.parse(json) as StepRecord
+      if (step.kind !== "wait" || step.done) return false
+      step.inbox = [...(step.inbox ?? []), event].slice(-MAX_INBOX)
+      steps.set(stepId, JSON.stringify(step))
+      return true
+    },
+    async addWaiter(waiter: Waiter) {
+      let byRun = waiters.get(waiter.event)
+      if (!byRun) waiters.set(waiter.event, (byRun = new Map()))
+      byRun.set(`${waiter.runId} ${waiter.stepId}`, JSON.stringify(waiter))
+    },
+    async removeWaiter(event, runId, stepId) {
+      const byRun = waiters.get(event)
+      byRun?.delete(`${runId} ${stepId}`)
+      if (byRun?.size === 0) waiters.delete(event)
+    },
+    async waitersOf(event) {
+      return [...(waiters.get(event)?.values() ?? [])].map((json) => JSON.parse(json) as Waiter)
     },
   }
 }

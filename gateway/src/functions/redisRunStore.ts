@@ -1,6 +1,6 @@
 import { ConduitError, ErrorCode } from "@conduit/shared"
 import { Redis, type RedisOptions } from "ioredis"
-import type { RunPatch, RunRecord, RunStore, StepRecord } from "./RunStore.ts"
+import { MAX_INBOX, type RunEvent, type RunPatch, type RunRecord, type RunStore, type StepRecord, type Waiter } from "./RunStore.ts"
 
 export interface RedisRunStoreOptions {
   /** `redis://host:port`, the gateway's `CONDUIT_REDIS_URL`. Either this or `redis`. */
@@ -24,7 +24,9 @@ const FINISHED = new Set(["completed", "failed", "cancelled"])
 
 // A run is a hash, one JSON-encoded field per record field, so updates merge
 // field by field: a cancel flag set on one node survives a patch from another.
-// Steps are a second hash, stepId → JSON. Both share a {hash tag} (one slot).
+// Steps are a second hash, stepId → JSON, and the events delivered to waiting
+// steps a third (stepId → JSON lines, appended without decoding them: Lua's
+// cjson would round numbers). All share a {hash tag} (one slot).
 const CREATE = `
 if redis.call("EXISTS", KEYS[1]) == 1 then return 0 end
 redis.call("HSET", KEYS[1], unpack(ARGV))
@@ -35,6 +37,7 @@ if #ARGV > 1 then redis.call("HSET", KEYS[1], unpack(ARGV, 2)) end
 if ARGV[1] ~= "" then
   redis.call("EXPIRE", KEYS[1], ARGV[1])
   redis.call("EXPIRE", KEYS[2], ARGV[1])
+  redis.call("EXPIRE", KEYS[3], ARGV[1])
 end
 return redis.call("HGETALL", KEYS[1])`
 const ADD_CHANNELS = `
@@ -56,8 +59,21 @@ return 1`
 const PUT_STEP = `
 if redis.call("EXISTS", KEYS[1]) == 0 then return 0 end
 redis.call("HSET", KEYS[2], ARGV[1], ARGV[2])
+if ARGV[3] == "1" then redis.call("HDEL", KEYS[3], ARGV[1]) end
 local ttl = redis.call("TTL", KEYS[1])
 if ttl > 0 then redis.call("EXPIRE", KEYS[2], ttl) end
+return 1`
+const DELIVER = `
+local raw = redis.call("HGET", KEYS[1], ARGV[1])
+if not raw then return 0 end
+local ok, step = pcall(cjson.decode, raw)
+if not ok or step.kind ~= "wait" or step.done then return 0 end
+local lines = {}
+local current = redis.call("HGET", KEYS[2], ARGV[1])
+if current then for line in string.gmatch(current, "[^\\n]+") do lines[#lines + 1] = line end end
+lines[#lines + 1] = ARGV[2]
+local from = math.max(1, #lines - tonumber(ARGV[3]) + 1)
+redis.call("HSET", KEYS[2], ARGV[1], table.concat(lines, "\\n", from))
 return 1`
 
 function fieldsOf(values: Record<string, unknown>): string[] {
@@ -107,6 +123,8 @@ export function createRedisRunStore(options: RedisRunStoreOptions): RedisRunStor
   const ttl = String(options.finishedTtlSeconds ?? 7 * 24 * 3600)
   const runKey = (runId: string) => `${prefix}run:{${runId}}`
   const stepsKey = (runId: string) => `${prefix}run:{${runId}}:steps`
+  const inboxKey = (runId: string) => `${prefix}run:{${runId}}:inbox`
+  const waitersKey = (event: string) => `${prefix}waiters:${event}`
 
   return {
     async createRun(record) {
@@ -120,7 +138,7 @@ export function createRedisRunStore(options: RedisRunStoreOptions): RedisRunStor
     },
     async updateRun(runId, patch: RunPatch) {
       const expire = patch.state !== undefined && FINISHED.has(patch.state) ? ttl : ""
-      const flat = (await redis.eval(UPDATE, 2, runKey(runId), stepsKey(runId), expire, ...fieldsOf(patch))) as string[] | null
+      const flat = (await redis.eval(UPDATE, 3, runKey(runId), stepsKey(runId), inboxKey(runId), expire, ...fieldsOf(patch))) as string[] | null
       const record = flat && recordOf(flat)
       if (!record) throw notFound(runId)
       return record
@@ -132,13 +150,28 @@ export function createRedisRunStore(options: RedisRunStoreOptions): RedisRunStor
       return (await redis.eval(CANCEL, 1, runKey(runId))) === 1
     },
     async getStep(runId, stepId) {
-      const json = await redis.hget(stepsKey(runId), stepId)
-      return json === null ? undefined : (JSON.parse(json) as StepRecord)
+      const [json, lines] = await Promise.all([redis.hget(stepsKey(runId), stepId), redis.hget(inboxKey(runId), stepId)])
+      if (json === null) return undefined
+      const record = JSON.parse(json) as StepRecord
+      if (lines !== null) record.inbox = lines.split("\n").map((line) => JSON.parse(line) as RunEvent)
+      return record
     },
     async putStep(runId, stepId, record) {
-      if ((await redis.eval(PUT_STEP, 2, runKey(runId), stepsKey(runId), stepId, JSON.stringify(record))) !== 1) {
-        throw notFound(runId)
-      }
+      const clearsInbox = record.kind === "wait" && record.done ? "1" : "0"
+      const args = [runKey(runId), stepsKey(runId), inboxKey(runId), stepId, JSON.stringify({ ...record, inbox: undefined }), clearsInbox]
+      if ((await redis.eval(PUT_STEP, 3, ...args)) !== 1) throw notFound(runId)
+    },
+    async deliverEvent(runId, stepId, event) {
+      return (await redis.eval(DELIVER, 2, stepsKey(runId), inboxKey(runId), stepId, JSON.stringify(event), String(MAX_INBOX))) === 1
+    },
+    async addWaiter(waiter: Waiter) {
+      await redis.hset(waitersKey(waiter.event), `${waiter.runId} ${waiter.stepId}`, JSON.stringify(waiter))
+    },
+    async removeWaiter(event, runId, stepId) {
+      await redis.hdel(waitersKey(event), `${runId} ${stepId}`)
+    },
+    async waitersOf(event) {
+      return Object.values(await redis.hgetall(waitersKey(event))).map((json) => JSON.parse(json) as Waiter)
     },
     async close() {
       if (options.redis) return

@@ -1,4 +1,4 @@
-import { type PublishInput, RUN_TOPIC, type RunEventData, type TopicRef } from "@conduit/shared"
+import { type PublishInput, RUN_TOPIC, type RunEventData, type RunWaiting, type TopicRef } from "@conduit/shared"
 import type { RunStore } from "./RunStore.ts"
 
 /** How the runtime reaches the gateway: the `Conduit`'s own publish, either transport. */
@@ -15,7 +15,8 @@ type TerminalData = Omit<RunEventData, "functionId" | "attempt"> & { status: "co
 
 /**
  * The `$run` messages of one run, on every channel it touched. Each carries
- * an idempotency key (`runId:$run:running:<attempt>`, `runId:$run:completed`,
+ * an idempotency key (`runId:$run:running:<attempt>`, `…:waiting:<attempt>:<step>`,
+ * `…:running:<attempt>:<step>` when it goes on after that step, `runId:$run:completed`,
  * …), so a node that retries a lifecycle publish, or a second node finishing
  * the same run, never shows a subscriber a status twice.
  */
@@ -42,6 +43,25 @@ export class RunLifecycle {
     const data: RunEventData = { status: "running", functionId: this.functionId, attempt }
     await this.send([...this.channels], data, `running:${attempt}`)
     for (const channel of this.channels) this.announcing.set(channel, Promise.resolve())
+  }
+
+  /** An execution that goes on with an attempt parked earlier: its channels were told `running` already. */
+  continueAttempt(attempt: number): void {
+    this.attempt = attempt
+    this.announcing.clear()
+    for (const channel of this.channels) this.announcing.set(channel, Promise.resolve())
+  }
+
+  /** `waiting` on every channel: the run parked on a step. */
+  waiting(waiting: RunWaiting): Promise<void> {
+    const data: RunEventData = { status: "waiting", functionId: this.functionId, attempt: this.attempt, waiting }
+    return this.send([...this.channels], data, `waiting:${this.attempt}:${waiting.step}`)
+  }
+
+  /** `running` again on every channel: the step the run was parked on is over. */
+  resumed(stepId: string): Promise<void> {
+    const data: RunEventData = { status: "running", functionId: this.functionId, attempt: this.attempt }
+    return this.send([...this.channels], data, `running:${this.attempt}:${stepId}`)
   }
 
   /** Called before each publish: a channel seen for the first time is recorded and told `running`. */

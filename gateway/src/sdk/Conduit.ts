@@ -1,13 +1,4 @@
-import {
-  type ChannelInstance,
-  ConduitError,
-  ErrorCode,
-  type PublishInput,
-  type SubscriptionToken,
-  type TopicInput,
-  type TopicRef,
-  validateData,
-} from "@conduit/shared"
+import { type ChannelInstance, ConduitError, ErrorCode, type SubscriptionToken, type TopicInput, type TopicRef } from "@conduit/shared"
 import { type AnyMessageOf, type RealtimeSubscription, type SubscribeOptions, subscribe, type TopicsOf } from "@conduit/client"
 import type { Gateway } from "../createGateway.ts"
 import {
@@ -18,6 +9,7 @@ import {
 import type { ConduitFunction, FunctionConfig, FunctionHandler, SendEvent } from "../functions/FunctionConfig.ts"
 import type { RunRecord } from "../functions/RunStore.ts"
 import { httpTransport, inProcessTransport, type PublishTransport } from "./publishTransport.ts"
+import { topicInput } from "./topicInput.ts"
 
 export interface ConduitOptions {
   /** Gateway base URL, e.g. `http://127.0.0.1:8288`. Either this or `gateway`. */
@@ -28,7 +20,13 @@ export interface ConduitOptions {
   gateway?: Gateway
   /** fetch implementation. @default globalThis.fetch */
   fetch?: typeof fetch
-  /** Functions runtime: run store, retry backoff, timers. @default memory store, exponential backoff from 1 s */
+  /**
+   * A functions runtime of this Conduit's own: run store, Redis mode, retry
+   * backoff, timers. Without it, `new Conduit({ gateway })` shares the
+   * gateway's runtime (Redis mode when the gateway runs on Redis; events sent
+   * to `POST /v1/events` reach its functions).
+   * @default the gateway's runtime; over HTTP, an in-process one (memory store, exponential backoff from 1 s)
+   */
   functions?: FunctionsRuntimeOptions
 }
 
@@ -66,15 +64,21 @@ export class Conduit {
     }
     this.url = options.url
     this.signingKey = options.signingKey
-    this.functions = createFunctionsRuntime(
-      {
-        publish: (topic, data, publishOptions) => this.publish(topic, data, publishOptions),
-        publishRaw: (inputs) => this.transport.publish(inputs),
-      },
-      // In-process, runs live where the gateway keeps state (Redis when it runs on Redis).
-      { ...(options.gateway ? { store: options.gateway.runStore } : {}), ...options.functions },
-    )
+    const gateway = options.gateway
+    this.ownsFunctions = !gateway || options.functions !== undefined
+    this.functions = this.ownsFunctions
+      ? createFunctionsRuntime(
+          {
+            publish: (topic, data, publishOptions) => this.publish(topic, data, publishOptions),
+            publishRaw: (inputs) => this.transport.publish(inputs),
+          },
+          // In-process, runs live where the gateway keeps state (BullMQ and Redis when it runs on Redis).
+          { ...(gateway ? gatewayRunOptions(gateway) : {}), ...options.functions },
+        )
+      : gateway!.functions
   }
+
+  private readonly ownsFunctions: boolean
 
   /** Publishes one message to a topic ref (`ch.status`). The schema is checked here first. */
   async publish<R extends TopicRef>(topic: R, data: TopicInput<R>, options: PublishOptions = {}): Promise<{ id: string }> {
@@ -84,22 +88,8 @@ export class Conduit {
 
   /** Publishes several messages in one request, in order, all or none. */
   async publishMany(messages: ReadonlyArray<{ topic: TopicRef; data: unknown } & PublishOptions>): Promise<string[]> {
-    const inputs: PublishInput[] = []
-    for (const { topic, data, runId, idempotencyKey } of messages) {
-      const result = await validateData(topic.schema, data)
-      if (!result.ok) {
-        throw new ConduitError(ErrorCode.VALIDATION, `data does not match the schema of topic "${topic.topic}"`, {
-          details: { topic: topic.topic, issues: result.issues },
-        })
-      }
-      inputs.push({
-        channel: topic.channel,
-        topic: topic.topic,
-        data,
-        ...(runId === undefined ? {} : { runId }),
-        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
-      })
-    }
+    const inputs = []
+    for (const { topic, data, ...publishOptions } of messages) inputs.push(await topicInput(topic, data, publishOptions))
     return this.transport.publish(inputs)
   }
 
@@ -145,7 +135,11 @@ export class Conduit {
     return this.functions.createFunction(config, handler)
   }
 
-  /** Sends events; resolves with the ids of the runs they started (ERR_UNKNOWN_FUNCTION when none would). */
+  /**
+   * Sends events: each starts a run of every function it triggers and is
+   * handed to every run waiting for it (`step.waitForEvent`). Resolves with the
+   * started runs' ids; ERR_UNKNOWN_FUNCTION when nothing is triggered and nothing waits.
+   */
   send(event: SendEvent | readonly SendEvent[]): Promise<{ ids: string[] }> {
     return this.functions.send(event)
   }
@@ -159,4 +153,15 @@ export class Conduit {
   getRun(runId: string): Promise<RunRecord | undefined> {
     return this.functions.getRun(runId)
   }
+
+  /** Stops this Conduit's functions runtime (its BullMQ workers finish their current executions). A shared gateway runtime closes with the gateway. */
+  async close(): Promise<void> {
+    if (this.ownsFunctions) await this.functions.close()
+  }
+}
+
+/** What an in-process runtime takes from its gateway: the run store, and Redis mode when the gateway has it. */
+function gatewayRunOptions(gateway: Gateway): FunctionsRuntimeOptions {
+  const { redisUrl, redisPrefix } = gateway.options
+  return { store: gateway.runStore, ...(redisUrl ? { redis: { url: redisUrl, prefix: redisPrefix } } : {}) }
 }

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest"
-import type { RunRecord, RunStore } from "../functions/RunStore.ts"
+import { MAX_INBOX, type RunRecord, type RunStore } from "../functions/RunStore.ts"
 
 /** A fresh queued run record for store tests. */
 export const runRecord = (runId: string, state: RunRecord["state"] = "queued"): RunRecord => ({
@@ -56,5 +56,32 @@ export function runStoreContract(fresh: () => { store: RunStore; id: (name: stri
     expect(await store.getStep(id("r1"), "s")).toEqual({ kind: "run", done: true, result: { at: "x" } })
     expect(await store.getStep(id("r1"), "other")).toBeUndefined()
     await expect(store.putStep(id("nope"), "s", { kind: "run", done: true })).rejects.toMatchObject({ code: "ERR_NOT_FOUND" })
+  })
+
+  it("delivers events to an unfinished wait step only, oldest first, and finds waiters by event name", async () => {
+    const { store, id } = fresh()
+    await store.createRun(runRecord(id("r1")))
+    const event = (n: number) => ({ id: `evt_${n}`, name: "approved", data: { n, x: 0.1234567890123456 }, ts: 1_700_000_000_000 + n })
+    expect(await store.deliverEvent(id("r1"), "w", event(0))).toBe(false) // no such step yet
+    await store.putStep(id("r1"), "w", { kind: "wait", done: false, event: "approved", wakeAt: 5 })
+    expect(await store.deliverEvent(id("r1"), "w", event(1))).toBe(true)
+    expect(await store.deliverEvent(id("r1"), "w", event(2))).toBe(true)
+    expect(await store.getStep(id("r1"), "w")).toEqual({ kind: "wait", done: false, event: "approved", wakeAt: 5, inbox: [event(1), event(2)] })
+    await store.putStep(id("r1"), "w", { kind: "wait", done: true, event: "approved", wakeAt: 5, result: event(1) })
+    expect(await store.deliverEvent(id("r1"), "w", event(3))).toBe(false)
+    expect(await store.getStep(id("r1"), "w")).toEqual({ kind: "wait", done: true, event: "approved", wakeAt: 5, result: event(1) })
+    expect(await store.deliverEvent(id("nope"), "w", event(4))).toBe(false)
+    // An inbox keeps the newest MAX_INBOX events.
+    await store.putStep(id("r1"), "many", { kind: "wait", done: false, event: "approved", wakeAt: 5 })
+    for (let n = 0; n <= MAX_INBOX; n++) await store.deliverEvent(id("r1"), "many", event(n))
+    expect((await store.getStep(id("r1"), "many"))!.inbox!.map((e) => (e.data as { n: number }).n)).toEqual(Array.from({ length: MAX_INBOX }, (_, i) => i + 1))
+
+    const waiter = { runId: id("r1"), stepId: "w", functionId: "f", event: id("approved"), path: "data.k", value: "v" }
+    await store.addWaiter(waiter)
+    await store.addWaiter({ ...waiter, stepId: "w2" })
+    expect(await store.waitersOf(id("approved"))).toEqual(expect.arrayContaining([waiter, { ...waiter, stepId: "w2" }]))
+    await store.removeWaiter(id("approved"), id("r1"), "w")
+    expect(await store.waitersOf(id("approved"))).toEqual([{ ...waiter, stepId: "w2" }])
+    expect(await store.waitersOf(id("other"))).toEqual([])
   })
 }

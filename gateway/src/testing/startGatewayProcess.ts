@@ -15,12 +15,13 @@ const CLI = fileURLToPath(new URL("../cli.ts", import.meta.url))
 const READY = /Conduit gateway ready on (http:\/\/\S+)/
 
 /**
- * Starts `node --import tsx gateway/src/cli.ts` on a free port with `env` on
- * top of this process's environment (dev mode, warn logs unless overridden);
- * resolves once it printed its URL.
+ * Starts `node --import tsx gateway/src/cli.ts` (or another `script` that
+ * prints the same ready line) on a free port with `env` on top of this
+ * process's environment (dev mode, warn logs unless overridden); resolves
+ * once it printed its URL.
  */
-export async function startGatewayProcess(env: Record<string, string>, timeoutMs = 20_000): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", CLI], {
+export async function startGatewayProcess(env: Record<string, string>, timeoutMs = 20_000, script = CLI): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
     env: { ...process.env, CONDUIT_PORT: "0", CONDUIT_LOG_LEVEL: "warn", CONDUIT_SIGNING_KEY: "", NODE_ENV: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   })

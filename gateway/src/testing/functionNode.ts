@@ -1,0 +1,96 @@
+import { Redis } from "ioredis"
+import express from "express"
+import { createGateway } from "../createGateway.ts"
+import { Conduit } from "../sdk/Conduit.ts"
+
+// A gateway node for the multi-process functions tests (scaleout/durableRuns.test.ts):
+// a Redis gateway plus a Conduit whose functions are BullMQ workers, with short
+// lock and stalled-check timings. Every node registers the same functions; side
+// effects and where a run is are recorded in Redis (`fx:` keys) for the test to read.
+// POST /test/cancel { runId } cancels from this node.
+
+const url = process.env.CONDUIT_REDIS_URL!
+const fx = new Redis(url)
+fx.on("error", () => {})
+const gateway = createGateway({ redisUrl: url, logLevel: "warn" })
+const conduit = new Conduit({
+  gateway,
+  functions: {
+    redis: { url, lockDurationMs: Number(process.env.TEST_LOCK_MS ?? 2000), stalledIntervalMs: Number(process.env.TEST_STALLED_MS ?? 1000) },
+    retryDelay: () => 20,
+    cancelPollMs: 100,
+  },
+})
+
+/** Every run's `$run` messages go to `run:<runId>`. */
+const channels = ({ runId }: { runId: string }) => [`run:${runId}`]
+/** Counts a side effect: the test asserts each happened once. */
+const effect = (runId: string, name: string) => fx.incr(`fx:${runId}:${name}`)
+/** Records that the run reached a point, and on which process. */
+const reached = (runId: string, point: string) => fx.set(`fx:${runId}:at:${point}`, String(process.pid))
+
+conduit.createFunction({ id: "steps", triggers: [{ event: "test/steps" }], retries: 2, channels }, async ({ step, runId, attempt }) => {
+  await step.run("one", () => effect(runId, "one"))
+  await reached(runId, `between:${attempt}`)
+  // The first attempt stops here for good: the test kills its process between the two steps.
+  if (attempt === 1 && process.env.TEST_HOLD_BETWEEN !== "0") await new Promise(() => {})
+  await step.run("two", () => effect(runId, "two"))
+  return { attempt }
+})
+
+conduit.createFunction({ id: "slow-pay", triggers: [{ event: "test/slow-pay" }], channels }, async ({ step, runId, attempt }) => {
+  // Longer than the lock lasts: only its renewal keeps other workers from taking the run.
+  await step.run("charge-card", async () => {
+    await effect(runId, "charge-card")
+    await reached(runId, `charging:${attempt}`)
+    await new Promise((resolve) => setTimeout(resolve, 5_000))
+  })
+  return { attempt }
+})
+
+conduit.createFunction({ id: "sleeper", triggers: [{ event: "test/sleep" }], channels }, async ({ step, event, runId }) => {
+  await step.run("before", () => effect(runId, "before"))
+  await reached(runId, "sleeping")
+  await step.sleep("nap", event.data.ms)
+  await step.run("after", () => effect(runId, "after"))
+  return "rested"
+})
+
+conduit.createFunction({ id: "waiter", triggers: [{ event: "test/wait" }], channels }, async ({ step, event, runId }) => {
+  await step.run("asked", () => effect(runId, "asked"))
+  await reached(runId, "asking")
+  const answer = await step.waitForEvent("answer", { event: "test/answer", match: "data.key", timeout: event.data.timeout })
+  await step.run("answered", () => effect(runId, "answered"))
+  return { answer: answer?.data ?? null }
+})
+
+conduit.createFunction({ id: "holder", triggers: [{ event: "test/hold" }], channels }, async ({ step, runId, signal }) => {
+  await step.run("hold", async () => {
+    await reached(runId, "holding")
+    await new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }))
+  })
+})
+
+conduit.createFunction({ id: "chain", triggers: [{ event: "test/chain" }], channels }, async ({ step, runId }) => {
+  for (let i = 0; i < 20; i++) {
+    await step.run(`link-${i}`, async () => {
+      await effect(runId, `link-${i}`)
+      await new Promise((resolve) => setTimeout(resolve, 25))
+    })
+  }
+  return "chained"
+})
+
+gateway.router.post("/test/cancel", express.json(), async (req, res) => {
+  await conduit.cancel((req.body as { runId: string }).runId)
+  res.status(204).end()
+})
+
+const { url: base } = await gateway.listen({ port: Number(process.env.CONDUIT_PORT ?? 0) })
+console.log(`Conduit gateway ready on ${base}`)
+
+const stop = () => {
+  void conduit.close().then(() => gateway.close()).finally(() => process.exit(0))
+}
+process.on("SIGTERM", stop)
+process.on("SIGINT", stop)
