@@ -1,18 +1,22 @@
-// The demo backend's two routes (gateway/src/demo): what an app's own server would offer.
+// The demo backend's routes (gateway/src/demo): what an app's own server would offer.
 
 export interface DemoRun {
   runId: string
   channel: string
 }
 
-async function postJson<T>(path: string, body: unknown): Promise<T> {
+async function post(path: string, body: unknown): Promise<Response> {
   const response = await fetch(path, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify(body),
   })
   if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`)
-  return (await response.json()) as T
+  return response
+}
+
+async function postJson<T>(path: string, body: unknown): Promise<T> {
+  return (await (await post(path, body)).json()) as T
 }
 
 /** Sends the demo function's event: a new pipeline run. */
@@ -24,4 +28,9 @@ export function startRun(): Promise<DemoRun> {
 export async function fetchToken(runId: string): Promise<string> {
   const { token } = await postJson<{ token: string }>("/demo/token", { runId })
   return token
+}
+
+/** The reviewer's Approve / Reject: sends the event the run waits for. */
+export async function reviewPost(postId: string, approved: boolean): Promise<void> {
+  await post("/demo/review", { postId, approved })
 }

@@ -1,11 +1,12 @@
 import { expect, test } from "@playwright/test"
 import { expectFinished, FRAMEWORKS, panel } from "./support/demoPage.ts"
 import { DEMO_RUN } from "./support/demoRun.ts"
-import { startRunViaApi, waitForCompletion } from "./support/runHistory.ts"
+import { reviewViaApi, startRunViaApi, waitForCompletion } from "./support/runHistory.ts"
 import { MAIN_URL } from "./support/servers.ts"
 
 test("a page opened after the run finished replays it from history and shows completed", async ({ page }) => {
   const runId = await startRunViaApi(MAIN_URL)
+  await reviewViaApi(MAIN_URL, runId, true)
   await waitForCompletion(MAIN_URL, runId)
 
   await page.goto(`/?run=${runId}`)

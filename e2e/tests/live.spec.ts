@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs"
 import { expect, test } from "@playwright/test"
-import { expectFinished, FRAMEWORKS, panel, startRun } from "./support/demoPage.ts"
+import { expectFinished, FRAMEWORKS, panel, review, startRun } from "./support/demoPage.ts"
 import { DEMO_RUN } from "./support/demoRun.ts"
 import { expectedFrom, waitForCompletion } from "./support/runHistory.ts"
 import { MAIN_URL } from "./support/servers.ts"
@@ -29,6 +29,7 @@ test("each panel streams every token live, then shows the result and completed",
   for (const framework of FRAMEWORKS) {
     await expect(panel(page, framework).getByTestId("connection")).toHaveText("open")
   }
+  await review(page, true)
   await expectFinished(page, DEMO_RUN)
   // The page shows what the gateway recorded for the run, and that is the demo function's output.
   expect(expectedFrom(await waitForCompletion(MAIN_URL, runId))).toEqual(DEMO_RUN)
@@ -58,6 +59,7 @@ test("one connection and one token per panel, React Strict Mode included", async
   })
   await page.goto("/")
   await startRun(page)
+  await review(page, true)
   await expectFinished(page, DEMO_RUN)
   expect(tokens).toHaveLength(3)
   expect(subscribes).toHaveLength(3)

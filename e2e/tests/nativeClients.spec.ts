@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test"
 import { DEMO_RUN } from "./support/demoRun.ts"
-import { channelOf, expectedFrom, startRunViaApi, tokenFor, waitForCompletion } from "./support/runHistory.ts"
+import { channelOf, expectedFrom, reviewViaApi, startRunViaApi, tokenFor, waitForCompletion } from "./support/runHistory.ts"
 import { MAIN_URL } from "./support/servers.ts"
 import { parseSse, type SseEvent, spawnCurl } from "./support/sse.ts"
 
@@ -10,6 +10,8 @@ test("the browser's native EventSource and curl -N receive the same frames", asy
   const token = await tokenFor(MAIN_URL, runId)
   const path = `/v1/subscribe?channel=${encodeURIComponent(channelOf(runId))}&lastEventId=0&token=${encodeURIComponent(token)}`
   const curl = spawnCurl(`${MAIN_URL}${path}`)
+  // The run waits for its approval while both clients stream: approve it alongside.
+  const reviewed = reviewViaApi(MAIN_URL, runId, true)
   try {
     const fromEventSource = await page.evaluate(
       (url) =>
@@ -17,7 +19,7 @@ test("the browser's native EventSource and curl -N receive the same frames", asy
           const source = new EventSource(url)
           const events: SseEvent[] = []
           source.onerror = () => reject(new Error(`EventSource failed (readyState ${source.readyState})`))
-          for (const type of ["status", "tokens", "result", "$run", "$gap", "$error", "$close", "message"]) {
+          for (const type of ["status", "tokens", "result", "approval", "$run", "$gap", "$error", "$close", "message"]) {
             source.addEventListener(type, (e) => {
               const { lastEventId, data } = e as MessageEvent<string>
               events.push({ event: type, id: lastEventId, data })
@@ -30,6 +32,7 @@ test("the browser's native EventSource and curl -N receive the same frames", asy
         }),
       path,
     )
+    await reviewed
     const printed = await curl.until(/"status":"completed"[^\n]*\n\n/)
     expect(curl.running).toBe(true) // it was still streaming: the test ends it, not the gateway
     expect(printed.startsWith("retry: ")).toBe(true)

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test"
 import { startCutProxy } from "./support/cutProxy.ts"
-import { expectFinished, FRAMEWORKS, panel, startRun, tokensOf } from "./support/demoPage.ts"
+import { expectFinished, FRAMEWORKS, panel, review, startRun, tokensOf } from "./support/demoPage.ts"
 import { DEMO_RUN } from "./support/demoRun.ts"
 import { historyOf, waitForCompletion } from "./support/runHistory.ts"
 import { MAIN_PORT, MAIN_URL } from "./support/servers.ts"
@@ -16,6 +16,7 @@ test("a network cut mid-run: every panel ends with every token exactly once, in 
   try {
     await page.goto(`${proxy.url}/`)
     const runId = await startRun(page)
+    await review(page, true)
     for (const framework of FRAMEWORKS) {
       await expect.poll(async () => (await tokensOf(page, framework)).length).toBeGreaterThanOrEqual(2)
     }

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test"
-import { expectFinished, FRAMEWORKS, panel, startRun, statusLinesOf, tokensOf } from "./support/demoPage.ts"
+import { expectFinished, FRAMEWORKS, panel, review, startRun, statusLinesOf, tokensOf } from "./support/demoPage.ts"
 import { DEMO_RUN } from "./support/demoRun.ts"
 import { channelOf } from "./support/runHistory.ts"
 
@@ -17,6 +17,7 @@ test("a second tab on another run's channel sees nothing of the first, and its t
   }
   await alice.goto("/")
   const alicesRun = await startRun(alice)
+  await review(alice, true)
   await expectFinished(alice, DEMO_RUN)
 
   // Bob's panels stayed connected the whole time and received nothing of Alice's run.
@@ -26,6 +27,7 @@ test("a second tab on another run's channel sees nothing of the first, and its t
     expect(await tokensOf(bob, framework)).toEqual([])
     expect(await statusLinesOf(bob, framework)).toEqual([])
     await expect(panel(bob, framework).getByTestId("result")).toHaveCount(0)
+    await expect(panel(bob, framework).getByTestId("approval")).toHaveCount(0)
   }
 
   // Bob's own token, used on Alice's channel: refused, by header and by query, and EventSource gets nothing.

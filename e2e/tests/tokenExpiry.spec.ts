@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test"
-import { expectFinished, startRun } from "./support/demoPage.ts"
+import { expectFinished, review, startRun } from "./support/demoPage.ts"
 import { DEMO_RUN } from "./support/demoRun.ts"
 import { EXPIRY_URL } from "./support/servers.ts"
 
@@ -20,6 +20,7 @@ test("an expired token is refreshed by the factory and the stream resumes withou
   })
   await page.goto("/")
   await startRun(page)
+  await review(page, true)
   await expectFinished(page, DEMO_RUN)
 
   // Every stream was cut at expiry at least once; each reconnect fetched a fresh token first and resumed.

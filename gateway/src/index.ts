@@ -21,20 +21,25 @@ export type {
   RunPublish,
   SendEvent,
   Step,
+  WaitForEventOptions,
 } from "./functions/FunctionConfig.ts"
+export type { BullmqRunQueueOptions } from "./functions/bullmqRunQueue.ts"
+export type { EventMatch } from "./functions/eventMatch.ts"
+export type { Duration } from "./functions/parseDuration.ts"
 export { createMemoryRunStore } from "./functions/memoryRunStore.ts"
 export { createRedisRunStore } from "./functions/redisRunStore.ts"
 export type { RedisRunStore, RedisRunStoreOptions } from "./functions/redisRunStore.ts"
 export type { MemoryRunStoreOptions } from "./functions/memoryRunStore.ts"
-export type { RunError, RunEvent, RunPatch, RunRecord, RunState, RunStore, StepRecord } from "./functions/RunStore.ts"
+export type { RunError, RunEvent, RunPatch, RunRecord, RunState, RunStore, StepRecord, Waiter } from "./functions/RunStore.ts"
 export { exponentialBackoff, isRetriable } from "./functions/retryPolicy.ts"
 export type { BackoffOptions } from "./functions/retryPolicy.ts"
 export {
   DEMO_EVENT,
   DEMO_FUNCTION_ID,
+  DEMO_REVIEW_EVENT,
   DEMO_STATUS,
   demoExpectedRun,
   demoPipeline,
   registerDemoFunction,
 } from "./functions/demo/generatePost.ts"
-export type { DemoFunction, DemoFunctionOptions, DemoResult } from "./functions/demo/generatePost.ts"
+export type { DemoFunction, DemoFunctionOptions, DemoResult, DemoRunOutcome } from "./functions/demo/generatePost.ts"

@@ -1,9 +1,11 @@
 import { useRealtime } from "@conduit/react"
+import { reviewPost } from "../demoApi.ts"
 import type { PanelOptions } from "../realtimeOptions.ts"
 
 /** The React panel: renders the snapshot of `useRealtime`, nothing else. */
 export default function ReactPanel({ options }: { options: PanelOptions }) {
   const { connectionStatus, runStatus, messages, result, error, gap, lastEventId } = useRealtime(options)
+  const request = messages.byTopic.approval?.at(-1)?.data
   return (
     <article className="panel" data-testid="panel-react">
       <header>
@@ -25,6 +27,14 @@ export default function ReactPanel({ options }: { options: PanelOptions }) {
           ))}
         </ol>
       </section>
+      {runStatus === "waiting" && request && (
+        <section className="approval" data-testid="approval">
+          <h3>Approval</h3>
+          <p data-testid="question">{request.question}</p>
+          <button type="button" data-testid="approve" onClick={() => void reviewPost(request.postId, true)}>Approve</button>
+          <button type="button" data-testid="reject" onClick={() => void reviewPost(request.postId, false)}>Reject</button>
+        </section>
+      )}
       <section>
         <h3>Tokens</h3>
         <p className="tokens" data-testid="tokens">

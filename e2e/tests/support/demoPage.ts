@@ -16,6 +16,18 @@ export async function startRun(page: Page): Promise<string> {
   return (await run.getAttribute("data-run-id"))!
 }
 
+/**
+ * Answers the run's approval request from one panel's Approve or Reject
+ * button, once every panel shows the request and `waiting`.
+ */
+export async function review(page: Page, approved: boolean, from: Framework = "react"): Promise<void> {
+  for (const framework of FRAMEWORKS) {
+    await expect(panel(page, framework).getByTestId("run-status"), `${framework} runStatus`).toHaveText("waiting")
+    await expect(panel(page, framework).getByTestId("question"), `${framework} approval request`).toBeVisible()
+  }
+  await panel(page, from).getByTestId(approved ? "approve" : "reject").click()
+}
+
 /** The exact text of each token span, in page order (no whitespace normalization: tokens carry their spaces). */
 export function tokensOf(page: Page, framework: Framework): Promise<string[]> {
   return panel(page, framework).getByTestId("token").allTextContents()
@@ -30,6 +42,19 @@ export interface ExpectedRun {
   statuses: string[]
   tokens: string[]
   result: unknown
+}
+
+/** Every panel shows a rejected run: failed with the reviewer's answer, its status lines, no token, no result, no request left. */
+export async function expectRejected(page: Page, expected: ExpectedRun, error: string): Promise<void> {
+  for (const framework of FRAMEWORKS) {
+    const p = panel(page, framework)
+    await expect(p.getByTestId("run-status"), `${framework} runStatus`).toHaveText("failed")
+    await expect(p.getByTestId("error"), `${framework} error`).toHaveText(error)
+    await expect.poll(() => statusLinesOf(page, framework), { message: `${framework} status lines` }).toEqual(expected.statuses)
+    expect(await tokensOf(page, framework)).toEqual([])
+    await expect(p.getByTestId("result")).toHaveCount(0)
+    await expect(p.getByTestId("approval")).toHaveCount(0)
+  }
 }
 
 /**

@@ -47,6 +47,23 @@ export async function startRunViaApi(baseUrl: string): Promise<string> {
   return runId
 }
 
+/** Waits for the run's approval request in history and answers it through the demo API, as a panel's button does. */
+export async function reviewViaApi(baseUrl: string, runId: string, approved: boolean): Promise<void> {
+  let postId: string | undefined
+  await expect
+    .poll(async () => (postId = ((await historyOf(baseUrl, runId)).find((m) => m.topic === "approval")?.data as { postId?: string })?.postId), {
+      timeout: 30_000,
+      message: `run ${runId} did not ask for approval`,
+    })
+    .toBeDefined()
+  const response = await fetch(`${baseUrl}/demo/review`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ postId, approved }),
+  })
+  expect(response.status).toBe(204)
+}
+
 /** A subscription token for a run's channel, from the demo API. */
 export async function tokenFor(baseUrl: string, runId: string): Promise<string> {
   const response = await fetch(`${baseUrl}/demo/token`, {

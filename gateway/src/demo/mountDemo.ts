@@ -18,7 +18,7 @@ const DEFAULT_DIST = fileURLToPath(new URL("../../../e2e/dist/", import.meta.url
 
 /**
  * Serves the demo on a gateway: the page (React, Vue and Svelte panels),
- * `POST /demo/runs` and `POST /demo/token`, and the demo function they run,
+ * `POST /demo/runs`, `POST /demo/token` and `POST /demo/review`, and the demo function they run,
  * all in-process. The gateway only serves the page's built files: it never
  * imports a framework adapter.
  */
@@ -31,6 +31,7 @@ export function mountDemo(gateway: Gateway, options: DemoOptions = {}): void {
     distDir: options.distDir ?? DEFAULT_DIST,
     startRun: () => demo.startRun(),
     mintToken: (runId) => demo.mintToken(runId, options.tokenTtlSeconds),
+    review: (postId, approved) => demo.review(postId, approved),
   })
   // After the gateway's own routes, before the app's JSON 404.
   gateway.router.use(router)

@@ -10,6 +10,8 @@ export const demoPipeline = channel({
     status: { schema: z.object({ message: z.string() }) },
     tokens: { schema: z.object({ token: z.string() }) },
     result: { schema: z.object({ title: z.string(), text: z.string(), tokenCount: z.number().int() }) },
+    /** The run asks a human: Approve / Reject send the review event for `postId`. */
+    approval: { schema: z.object({ postId: z.string(), question: z.string() }) },
   },
 })
 

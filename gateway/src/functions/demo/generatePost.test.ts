@@ -3,7 +3,7 @@ import { Conduit } from "../../sdk/Conduit.ts"
 import { openStream, type TestStream } from "../../testing/openStream.ts"
 import { type RunningGateway, startGateway } from "../../testing/startGateway.ts"
 import { envelopes, labels, waitForTerminal } from "../../testing/functionsTestRig.ts"
-import { DEMO_STATUS, demoExpectedRun, registerDemoFunction } from "./generatePost.ts"
+import { DEMO_QUESTION, DEMO_REJECTED_ERROR, DEMO_STATUS, demoExpectedRun, registerDemoFunction } from "./generatePost.ts"
 
 let gw: RunningGateway | undefined
 const streams: TestStream[] = []
@@ -22,6 +22,14 @@ async function watch(demo: ReturnType<typeof registerDemoFunction>, runId: strin
   return stream
 }
 
+/** Waits for the run's approval request and answers it, as the page's Approve / Reject buttons do. */
+async function review(demo: ReturnType<typeof registerDemoFunction>, stream: TestStream, approved: boolean): Promise<void> {
+  await stream.waitFor((events) => envelopes(events).some((m) => m.topic === "$run" && m.data.status === "waiting"))
+  const request = envelopes(stream.events).find((m) => m.topic === "approval")!
+  expect(request.data.question).toBe(DEMO_QUESTION)
+  await demo.review(request.data.postId, approved)
+}
+
 function byTopic(stream: TestStream) {
   const all = envelopes(stream.events)
   return {
@@ -34,25 +42,27 @@ function byTopic(stream: TestStream) {
 }
 
 describe("demo function (app/generate-post)", () => {
-  it("retries its injected failure and still shows each status line, token and the result once", async () => {
+  it("retries its injected failure, asks for approval, and once approved shows each status line, token and the result once", async () => {
     gw = await startGateway({ signingKey: "d".repeat(32) })
     const conduit = new Conduit({ gateway: gw.gateway, functions: { retryDelay: () => 0 } })
     const demo = registerDemoFunction(conduit, { tokenDelayMs: 0 })
     const { runId, channel } = await demo.startRun()
     expect(channel).toBe(`pipeline:${runId}`)
     const stream = await watch(demo, runId)
+    await review(demo, stream, true)
     await waitForTerminal(stream)
 
     const expected = demoExpectedRun()
     expect(expected.tokens.length).toBeGreaterThanOrEqual(20)
-    expect(expected.tokens.join("")).toBe(expected.result.text)
+    expect(expected.tokens.join("")).toBe(expected.result!.text)
     expect(byTopic(stream)).toEqual({
       statuses: expected.statuses,
       tokens: expected.tokens,
       result: expected.result,
       durableResult: [expected.result],
-      run: ["$run running 1", "$run running 2", "$run completed"],
+      run: ["$run running 1", "$run running 2", "$run waiting", "$run running 2", "$run completed"],
     })
+    expect(expected.statuses).toContain(DEMO_STATUS.awaitingApproval)
     expect(expected.statuses).toContain(DEMO_STATUS.retrying)
     // The run's channel was declared: `running` is its first message.
     expect(labels(stream.events)[0]).toBe("$run running 1")
@@ -66,8 +76,34 @@ describe("demo function (app/generate-post)", () => {
     const demo = registerDemoFunction(conduit, { tokenDelayMs: 1, failFirstAttempt: false })
     const { runId } = await demo.startRun()
     const stream = await watch(demo, runId)
+    await review(demo, stream, true)
     await waitForTerminal(stream)
     const expected = demoExpectedRun({ failFirstAttempt: false })
-    expect(byTopic(stream)).toMatchObject({ statuses: expected.statuses, tokens: expected.tokens, run: ["$run running 1", "$run completed"] })
+    expect(byTopic(stream)).toMatchObject({
+      statuses: expected.statuses,
+      tokens: expected.tokens,
+      run: ["$run running 1", "$run waiting", "$run running 1", "$run completed"],
+    })
+  })
+
+  it("rejected, it writes nothing and ends failed with the reviewer's answer; a second answer finds no run waiting", async () => {
+    gw = await startGateway({ signingKey: "d".repeat(32) })
+    const conduit = new Conduit({ gateway: gw.gateway, functions: { retryDelay: () => 0 } })
+    const demo = registerDemoFunction(conduit, { tokenDelayMs: 0 })
+    const { runId } = await demo.startRun()
+    const stream = await watch(demo, runId)
+    await review(demo, stream, false)
+    await waitForTerminal(stream)
+    const expected = demoExpectedRun({ approved: false })
+    expect(byTopic(stream)).toEqual({
+      statuses: expected.statuses,
+      tokens: [],
+      result: undefined,
+      durableResult: [],
+      run: ["$run running 1", "$run running 2", "$run waiting", "$run running 2", "$run failed"],
+    })
+    expect(await conduit.getRun(runId)).toMatchObject({ state: "failed", error: DEMO_REJECTED_ERROR })
+    const postId = envelopes(stream.events).find((m) => m.topic === "approval")!.data.postId
+    await expect(demo.review(postId, true)).rejects.toMatchObject({ code: "ERR_UNKNOWN_FUNCTION" })
   })
 })
