@@ -102,6 +102,31 @@ describe("runs on BullMQ across three gateway processes", () => {
     expect(await fx.get(`fx:${runId}:at:charging:2`)).toBeNull()
   }, 30_000)
 
+  it("kill -9 inside a step.run: the step runs again on the next attempt, elsewhere (at-least-once)", async () => {
+    const runId = await start(nodes[2]!, "test/slow-pay")
+    await replace(await nodeAt(runId, "charging:1"))
+    expect(await finished(runId)).toMatchObject({ state: "completed", attempt: 2, result: { attempt: 2 } })
+    expect(await effects(runId, ["charge-card"])).toEqual({ "charge-card": 2 })
+    expect(await runStatuses(runId)).toEqual(["running", "running", "completed"])
+  }, 60_000)
+
+  it("kill -9 after the gateway accepted a durable publish and before it was memoized: subscribers get it once", async () => {
+    const runId = await start(nodes[0]!, "test/announce")
+    const pid = Number(await eventually(() => fx.get(`fx:${runId}:died`), (v) => v !== null))
+    await replace(nodes.find((n) => n.pid === pid)!)
+    expect(await finished(runId)).toMatchObject({ state: "completed", attempt: 2, result: "announced" })
+    const res = await fetch(`${nodes[0]!.url}/v1/channels/${encodeURIComponent(`run:${runId}`)}/history`)
+    const { messages } = (await res.json()) as { messages: Array<{ topic: string; data: { message?: string; status?: string } }> }
+    expect(messages.map((m) => (m.topic === "$run" ? `$run ${m.data.status}` : m.data.message))).toEqual([
+      "$run running",
+      "plain 1",
+      "durable",
+      "$run running",
+      "plain 2",
+      "$run completed",
+    ])
+  }, 60_000)
+
   it("kill -9 of the node that ran a run, during its sleep: another node wakes it and finishes it", async () => {
     const runId = await start(nodes[1]!, "test/sleep", { ms: 4_000 })
     const victim = await nodeAt(runId, "sleeping")

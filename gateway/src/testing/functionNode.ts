@@ -1,6 +1,10 @@
-import { Redis } from "ioredis"
+import { channel } from "@conduit/shared"
 import express from "express"
+import { Redis } from "ioredis"
+import { z } from "zod"
 import { createGateway } from "../createGateway.ts"
+import { createRedisRunStore } from "../functions/redisRunStore.ts"
+import type { RunStore } from "../functions/RunStore.ts"
 import { Conduit } from "../sdk/Conduit.ts"
 
 // A gateway node for the multi-process functions tests (scaleout/durableRuns.test.ts):
@@ -13,9 +17,20 @@ const url = process.env.CONDUIT_REDIS_URL!
 const fx = new Redis(url)
 fx.on("error", () => {})
 const gateway = createGateway({ redisUrl: url, logLevel: "warn" })
+// The worst moment for a durable publish: the gateway accepted it, the step is not memoized yet.
+// The first process to get there for a run of "announce" dies with SIGKILL, right there.
+const store = createRedisRunStore({ url })
+const dyingStore: RunStore = {
+  ...store,
+  async putStep(runId, stepId, record) {
+    if (stepId === "announce" && (await fx.set(`fx:${runId}:died`, String(process.pid), "NX")) === "OK") process.kill(process.pid, "SIGKILL")
+    return store.putStep(runId, stepId, record)
+  },
+}
 const conduit = new Conduit({
   gateway,
   functions: {
+    store: dyingStore,
     redis: { url, lockDurationMs: Number(process.env.TEST_LOCK_MS ?? 2000), stalledIntervalMs: Number(process.env.TEST_STALLED_MS ?? 1000) },
     retryDelay: () => 20,
     cancelPollMs: 100,
@@ -24,6 +39,7 @@ const conduit = new Conduit({
 
 /** Every run's `$run` messages go to `run:<runId>`. */
 const channels = ({ runId }: { runId: string }) => [`run:${runId}`]
+const runChannel = channel({ name: "run:{runId}", topics: { status: { schema: z.object({ message: z.string() }) } } })
 /** Counts a side effect: the test asserts each happened once. */
 const effect = (runId: string, name: string) => fx.incr(`fx:${runId}:${name}`)
 /** Records that the run reached a point, and on which process. */
@@ -43,9 +59,15 @@ conduit.createFunction({ id: "slow-pay", triggers: [{ event: "test/slow-pay" }],
   await step.run("charge-card", async () => {
     await effect(runId, "charge-card")
     await reached(runId, `charging:${attempt}`)
-    await new Promise((resolve) => setTimeout(resolve, 5_000))
+    await new Promise((resolve) => setTimeout(resolve, 3_500))
   })
   return { attempt }
+})
+
+conduit.createFunction({ id: "announce", triggers: [{ event: "test/announce" }], channels }, async ({ step, runId, publish, attempt }) => {
+  await publish(runChannel({ runId }).status, { message: `plain ${attempt}` })
+  await step.realtime.publish("announce", runChannel({ runId }).status, { message: "durable" })
+  return "announced"
 })
 
 conduit.createFunction({ id: "sleeper", triggers: [{ event: "test/sleep" }], channels }, async ({ step, event, runId }) => {
