@@ -1,4 +1,4 @@
-/** The default timer behind `step.sleep` and retry backoff: resolves after `ms`, rejects with the abort reason. */
+/** The default timer of the in-process run queue and of retried bookkeeping: resolves after `ms`, rejects with the abort reason. */
 export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason)

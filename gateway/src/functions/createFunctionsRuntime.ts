@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto"
 import { ConduitError, ErrorCode } from "@conduit/shared"
 import { abortableSleep } from "./abortableSleep.ts"
+import { checkFunctionConfig } from "./checkFunctionConfig.ts"
 import { type BullmqRunQueueOptions, createBullmqRunQueue } from "./bullmqRunQueue.ts"
 import { sameJson, valueAt } from "./eventMatch.ts"
 import { type ExecuteDeps, executeRun, notFound, type Runnable } from "./executeRun.ts"
@@ -8,6 +9,7 @@ import type { ConduitFunction, FunctionConfig, FunctionHandler, SendEvent } from
 import { createLocalRunQueue } from "./localRunQueue.ts"
 import { createMemoryRunStore } from "./memoryRunStore.ts"
 import { createRedisRunStore } from "./redisRunStore.ts"
+import { watchCancel } from "./watchCancel.ts"
 import { cancelledError, exponentialBackoff } from "./retryPolicy.ts"
 import { retrying } from "./retrying.ts"
 import type { RunPublisher } from "./runLifecycle.ts"
@@ -58,8 +60,6 @@ export interface FunctionsRuntime {
   close(): Promise<void>
 }
 
-const DEFAULT_RETRIES = 3
-const DEFAULT_CONCURRENCY = 10
 /** Tries of each store call the runtime makes (a blip must not fail a run). */
 export const BOOKKEEPING_TRIES = 5
 const FINISHED = new Set(["completed", "failed", "cancelled"])
@@ -97,19 +97,13 @@ export function createFunctionsRuntime(publisher: RunPublisher, options: Functio
   async function execute(runnable: Runnable, runId: string) {
     const abort = new AbortController()
     active.set(runId, abort)
-    // A cancel from another process: seen in the store within cancelPollMs, and the signal aborts.
-    const watch = setInterval(() => {
-      store.getRun(runId).then(
-        (run) => run?.cancelRequested && abort.abort(cancelledError(runId)),
-        () => {},
-      )
-    }, cancelPollMs)
+    const stopWatching = watchCancel(store, runId, cancelPollMs, abort)
     try {
       const outcome = await executeRun(runnable, runId, abort.signal, deps)
       if (outcome.kind === "ended") notify(runId)
       return outcome
     } finally {
-      clearInterval(watch)
+      stopWatching()
       active.delete(runId)
     }
   }
@@ -147,20 +141,9 @@ export function createFunctionsRuntime(publisher: RunPublisher, options: Functio
 
   return {
     createFunction(config, handler) {
-      if (typeof config?.id !== "string" || config.id.length === 0) throw new ConduitError(ErrorCode.CONFIG, "a function needs an id")
+      const { retries, concurrency } = checkFunctionConfig(config)
       if (functions.has(config.id)) {
         throw new ConduitError(ErrorCode.CONFIG, `a function with id "${config.id}" already exists`, { details: { functionId: config.id } })
-      }
-      if (!Array.isArray(config.triggers) || config.triggers.length === 0 || !config.triggers.every((t) => typeof t?.event === "string")) {
-        throw new ConduitError(ErrorCode.CONFIG, `function "${config.id}" needs triggers: [{ event: "…" }]`)
-      }
-      const retries = config.retries ?? DEFAULT_RETRIES
-      if (!Number.isInteger(retries) || retries < 0) {
-        throw new ConduitError(ErrorCode.CONFIG, `function "${config.id}": retries must be a non-negative integer`)
-      }
-      const concurrency = config.concurrency ?? DEFAULT_CONCURRENCY
-      if (!Number.isInteger(concurrency) || concurrency < 1) {
-        throw new ConduitError(ErrorCode.CONFIG, `function "${config.id}": concurrency must be a positive integer`)
       }
       const triggers = Object.freeze([...config.triggers])
       const fn: ConduitFunction = Object.freeze({ id: config.id, triggers, retries, concurrency })

@@ -12,7 +12,6 @@ import { toJson } from "./toJson.ts"
 export interface AttemptScope {
   /** The run as this execution found it. */
   run: RunRecord
-  attempt: number
   store: RunStore
   publisher: RunPublisher
   lifecycle: RunLifecycle

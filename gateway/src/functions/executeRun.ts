@@ -84,7 +84,7 @@ export async function executeRun(runnable: Runnable, runId: string, signal: Abor
   }
   const startedAs = run
   if (!continuing) run = await patch({ state: "running", attempt, waiting: null })
-  const tools = createStepTools({ run: startedAs, attempt, store, publisher: deps.publisher, lifecycle, signal, now: deps.now, durably })
+  const tools = createStepTools({ run: startedAs, store, publisher: deps.publisher, lifecycle, signal, now: deps.now, durably })
   let outcome: { ok: true; value: unknown } | { ok: false; error: unknown }
   try {
     if (!continuing) await lifecycle.startAttempt(attempt)

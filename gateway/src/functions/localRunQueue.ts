@@ -40,7 +40,7 @@ const MAX_FAILURES = 5
 export function createLocalRunQueue(options: LocalRunQueueOptions): RunQueue {
   const workers = new Map<string, Slots>()
   const runs = new Map<string, Entry>()
-  const stop = new AbortController()
+  let closed = false
 
   async function slot(slots: Slots): Promise<void> {
     if (slots.busy < slots.worker.concurrency) {
@@ -82,7 +82,7 @@ export function createLocalRunQueue(options: LocalRunQueueOptions): RunQueue {
       release(slots)
       entry.active = false
     }
-    if (stop.signal.aborted) return
+    if (closed) return
     if (entry.failures >= MAX_FAILURES) options.onDropped(entry.runId)
     if (outcome.kind === "ended") runs.delete(entry.runId)
     else if (outcome.kind === "retry") later(entry, outcome.delayMs)
@@ -113,7 +113,7 @@ export function createLocalRunQueue(options: LocalRunQueueOptions): RunQueue {
       void execute(entry)
     },
     async close() {
-      stop.abort()
+      closed = true
       for (const entry of runs.values()) entry.timer?.abort()
     },
   }

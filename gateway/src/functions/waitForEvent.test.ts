@@ -50,6 +50,34 @@ describe("step.waitForEvent (in-process)", () => {
     expect(Date.parse(waiting.waiting.until)).toBeGreaterThan(Date.now())
   })
 
+  it("the client's runStatus is waiting while the run waits, then completed", async () => {
+    rig = await startRig("in-process")
+    rig.conduit.createFunction({ id: "ask", triggers: [{ event: "go" }], channels: () => ["pipeline:asked"] }, async ({ step }) => {
+      const answer = await step.waitForEvent("answer", { event: "answered", timeout: "1h" })
+      return answer?.data
+    })
+    const sub = new Conduit({ url: rig.gw.url, signingKey: KEY }).subscribe({ channel: "pipeline:asked" })
+    const reaches = (status: string) =>
+      new Promise<void>((resolve) => {
+        const check = () => sub.getSnapshot().runStatus === status && (stop(), resolve())
+        const stop = sub.subscribe(check)
+        check()
+      })
+    const open = new Promise<void>((resolve) => {
+      const stop = sub.subscribe(() => sub.getSnapshot().connectionStatus === "open" && (stop(), resolve()))
+    })
+    const stayOpen = sub.subscribe(() => {})
+    await open
+    const { ids } = await rig.conduit.send({ name: "go" })
+    await reaches("waiting")
+    expect(await rig.conduit.getRun(ids[0]!)).toMatchObject({ state: "waiting" })
+    await rig.conduit.send({ name: "answered", data: { yes: true } })
+    await reaches("completed")
+    expect(sub.getSnapshot().result).toEqual({ yes: true })
+    stayOpen()
+    sub.close()
+  })
+
   it("a predicate match: the run checks each event of the name, and keeps waiting for one it wants", async () => {
     rig = await startRig("in-process")
     rig.conduit.createFunction({ id: "count", triggers: [{ event: "go" }] }, async ({ step }) => {
