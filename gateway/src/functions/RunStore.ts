@@ -109,6 +109,8 @@ export interface RunStore {
    * unknown or the wait already ended.
    */
   deliverEvent(runId: string, stepId: string, event: RunEvent): Promise<boolean>
+  /** Drops the oldest `count` events of a wait step's inbox: the run checked them and wants none. */
+  dropInbox(runId: string, stepId: string, count: number): Promise<void>
   /** Records a wait so that `waitersOf(waiter.event)` finds it. */
   addWaiter(waiter: Waiter): Promise<void>
   removeWaiter(event: string, runId: string, stepId: string): Promise<void>

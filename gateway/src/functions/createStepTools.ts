@@ -135,8 +135,13 @@ export function createStepTools(scope: AttemptScope): StepTools {
     }
     const matches = (e: RunEvent) =>
       match === undefined ? true : typeof match === "string" ? sameJson(valueAt(e, match), valueAt(run.event, match)) : match(e)
-    const found = record.inbox?.find(matches) ?? (scope.now() >= record.wakeAt! ? null : undefined)
-    if (found === undefined) return park(record.wakeAt!, { kind: "event", step: stepId, event, until: new Date(record.wakeAt!).toISOString() })
+    const inbox = record.inbox ?? []
+    const found = inbox.find(matches) ?? (scope.now() >= record.wakeAt! ? null : undefined)
+    if (found === undefined) {
+      // None of them will do: forget them, so that only a new event wakes the run again.
+      if (inbox.length > 0) await durably(() => store.dropInbox(runId, stepId, inbox.length))
+      return park(record.wakeAt!, { kind: "event", step: stepId, event, until: new Date(record.wakeAt!).toISOString() })
+    }
     await finishStep(stepId, { kind: "wait", done: true, event, wakeAt: record.wakeAt!, result: found })
     await durably(() => store.removeWaiter(event, runId, stepId))
     await boundary()

@@ -34,6 +34,11 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     return found
   }
   const read = (e: Entry) => JSON.parse(e.run) as RunRecord
+  function pendingWait(runId: string, stepId: string): StepRecord | undefined {
+    const json = runs.get(runId)?.steps.get(stepId)
+    const step = json === undefined ? undefined : (JSON.parse(json) as StepRecord)
+    return step?.kind === "wait" && !step.done ? step : undefined
+  }
 
   function evict(): void {
     // Map order is insertion order: the first finished entries are the oldest.
@@ -82,14 +87,17 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
       entry(runId).steps.set(stepId, JSON.stringify(record))
     },
     async deliverEvent(runId, stepId, event) {
-      const steps = runs.get(runId)?.steps
-      const json = steps?.get(stepId)
-      if (!steps || json === undefined) return false
-      const step = JSON.parse(json) as StepRecord
-      if (step.kind !== "wait" || step.done) return false
+      const step = pendingWait(runId, stepId)
+      if (!step) return false
       step.inbox = [...(step.inbox ?? []), event].slice(-MAX_INBOX)
-      steps.set(stepId, JSON.stringify(step))
+      runs.get(runId)!.steps.set(stepId, JSON.stringify(step))
       return true
+    },
+    async dropInbox(runId, stepId, count) {
+      const step = pendingWait(runId, stepId)
+      if (!step?.inbox) return
+      step.inbox = step.inbox.slice(count)
+      runs.get(runId)!.steps.set(stepId, JSON.stringify(step))
     },
     async addWaiter(waiter: Waiter) {
       let byRun = waiters.get(waiter.event)

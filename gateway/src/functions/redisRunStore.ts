@@ -63,6 +63,14 @@ if ARGV[3] == "1" then redis.call("HDEL", KEYS[3], ARGV[1]) end
 local ttl = redis.call("TTL", KEYS[1])
 if ttl > 0 then redis.call("EXPIRE", KEYS[2], ttl) end
 return 1`
+const DROP_INBOX = `
+local current = redis.call("HGET", KEYS[1], ARGV[1])
+if not current then return 0 end
+local lines = {}
+for line in string.gmatch(current, "[^\\n]+") do lines[#lines + 1] = line end
+local from = tonumber(ARGV[2]) + 1
+if from > #lines then redis.call("HDEL", KEYS[1], ARGV[1]) else redis.call("HSET", KEYS[1], ARGV[1], table.concat(lines, "\\n", from)) end
+return 1`
 const DELIVER = `
 local raw = redis.call("HGET", KEYS[1], ARGV[1])
 if not raw then return 0 end
@@ -163,6 +171,9 @@ export function createRedisRunStore(options: RedisRunStoreOptions): RedisRunStor
     },
     async deliverEvent(runId, stepId, event) {
       return (await redis.eval(DELIVER, 2, stepsKey(runId), inboxKey(runId), stepId, JSON.stringify(event), String(MAX_INBOX))) === 1
+    },
+    async dropInbox(runId, stepId, count) {
+      await redis.eval(DROP_INBOX, 1, inboxKey(runId), stepId, String(count))
     },
     async addWaiter(waiter: Waiter) {
       await redis.hset(waitersKey(waiter.event), `${waiter.runId} ${waiter.stepId}`, JSON.stringify(waiter))

@@ -173,6 +173,20 @@ describe("runs on BullMQ across three gateway processes", () => {
     expect(await runStatuses(runId)).toEqual(["running", "waiting", "running", "completed"])
   }, 90_000)
 
+  it("a predicate wait woken by an event it does not want parks again, and takes the next one that fits", async () => {
+    const runId = await start(nodes[0]!, "test/picky")
+    await parked(runId)
+    await post(nodes[1]!, "/v1/events", { name: "test/number", data: { runId, n: 3 } })
+    // Woken once for the small number, it checks it, drops it and parks again: no execution loop.
+    await eventually(() => effects(runId, ["executions"]), (e) => e.executions === 2)
+    await parked(runId)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(await effects(runId, ["executions"])).toEqual({ executions: 2 })
+    await post(nodes[2]!, "/v1/events", { name: "test/number", data: { runId, n: 42 } })
+    expect(await finished(runId)).toMatchObject({ state: "completed", result: 42 })
+    expect(await effects(runId, ["executions"])).toEqual({ executions: 3 })
+  }, 30_000)
+
   it("a wait times out to null", async () => {
     const runId = await start(nodes[0]!, "test/wait", { key: "nobody", timeout: "300ms" })
     expect(await finished(runId)).toMatchObject({ state: "completed", result: { answer: null } })

@@ -86,6 +86,12 @@ conduit.createFunction({ id: "waiter", triggers: [{ event: "test/wait" }], chann
   return { answer: answer?.data ?? null }
 })
 
+conduit.createFunction({ id: "picky", triggers: [{ event: "test/picky" }], channels }, async ({ step, runId }) => {
+  await effect(runId, "executions")
+  const big = await step.waitForEvent("big", { event: "test/number", match: (e) => e.data.runId === runId && e.data.n > 10, timeout: "1h" })
+  return big?.data.n
+})
+
 conduit.createFunction({ id: "holder", triggers: [{ event: "test/hold" }], channels }, async ({ step, runId, signal }) => {
   await step.run("hold", async () => {
     await reached(runId, "holding")
