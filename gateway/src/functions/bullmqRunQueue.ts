@@ -17,6 +17,12 @@ export interface BullmqRunQueueOptions {
   lockDurationMs?: number
   /** How often each worker looks for runs whose lock expired, ms. @default 30000 */
   stalledIntervalMs?: number
+  /**
+   * How long `close()` waits for executions still running, ms; those left
+   * then lose their lock and are taken over by other workers.
+   * @default 10000
+   */
+  closeWaitMs?: number
   /** Options for the connection made from `url`. */
   redisOptions?: RedisOptions
 }
@@ -137,7 +143,11 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions, hooks: Hook
     },
 
     async close() {
-      await Promise.all(workers.map((w) => w.close()))
+      // Executions still running after closeWaitMs are left behind: their locks lapse and other workers take them over.
+      let timer: NodeJS.Timeout | undefined
+      const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.closeWaitMs ?? 10_000)))
+      await Promise.race([Promise.all(workers.map((w) => w.close())), waited])
+      clearTimeout(timer)
       await Promise.all([...queues.values()].map((q) => q.close()))
       if (connection.status === "wait") connection.disconnect() // lazy and never used
       else await connection.quit().catch(() => connection.disconnect())

@@ -159,6 +159,17 @@ describe("runs on BullMQ across three gateway processes", () => {
     for (const ms of Object.values(took)) expect(ms).toBeLessThan(1_000)
   }, 60_000)
 
+  it("SIGTERM of a node with a run still executing: it exits after closeWaitMs and another node takes the run over", async () => {
+    const runId = await start(nodes[1]!, "test/hold")
+    const node = await nodeAt(runId, "holding:1")
+    expect(await node.kill("SIGTERM")).toBe(0)
+    nodes[nodes.indexOf(node)] = await startNode()
+    const other = await nodeAt(runId, "holding:2")
+    expect(other.pid).not.toBe(node.pid)
+    expect((await post(other, "/test/cancel", { runId })).status).toBe(204)
+    expect(await finished(runId)).toMatchObject({ state: "cancelled", attempt: 2 })
+  }, 30_000)
+
   it("a run waiting for an event survives a restart of every node and completes when the event is sent", async () => {
     const runId = await start(nodes[2]!, "test/wait", { key: "k-restart", timeout: "1h" })
     await parked(runId)

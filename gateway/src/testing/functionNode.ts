@@ -31,7 +31,7 @@ const conduit = new Conduit({
   gateway,
   functions: {
     store: dyingStore,
-    redis: { url, lockDurationMs: Number(process.env.TEST_LOCK_MS ?? 2000), stalledIntervalMs: Number(process.env.TEST_STALLED_MS ?? 1000) },
+    redis: { url, lockDurationMs: 2_000, stalledIntervalMs: 1_000, closeWaitMs: 500 },
     retryDelay: () => 20,
     cancelPollMs: 100,
   },
@@ -49,7 +49,7 @@ conduit.createFunction({ id: "steps", triggers: [{ event: "test/steps" }], retri
   await step.run("one", () => effect(runId, "one"))
   await reached(runId, `between:${attempt}`)
   // The first attempt stops here for good: the test kills its process between the two steps.
-  if (attempt === 1 && process.env.TEST_HOLD_BETWEEN !== "0") await new Promise(() => {})
+  if (attempt === 1) await new Promise(() => {})
   await step.run("two", () => effect(runId, "two"))
   return { attempt }
 })
@@ -92,9 +92,10 @@ conduit.createFunction({ id: "picky", triggers: [{ event: "test/picky" }], chann
   return big?.data.n
 })
 
-conduit.createFunction({ id: "holder", triggers: [{ event: "test/hold" }], channels }, async ({ step, runId, signal }) => {
+conduit.createFunction({ id: "holder", triggers: [{ event: "test/hold" }], channels }, async ({ step, runId, signal, attempt }) => {
   await step.run("hold", async () => {
     await reached(runId, "holding")
+    await reached(runId, `holding:${attempt}`)
     await new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }))
   })
 })
