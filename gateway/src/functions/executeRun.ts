@@ -72,6 +72,9 @@ export async function executeRun(runnable: Runnable, runId: string, signal: Abor
       throw error
     }
     await patch({ state, ...detail, waiting: null })
+    // Ended while parked in a wait (a cancel): senders must stop delivering to it.
+    const parkedOn = run!.state === "waiting" ? run!.waiting : undefined
+    if (parkedOn?.kind === "event") await durably(() => store.removeWaiter(parkedOn.event, runId, parkedOn.step))
     return { kind: "ended" }
   }
 

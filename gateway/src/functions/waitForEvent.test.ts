@@ -111,6 +111,8 @@ describe("step.waitForEvent (in-process)", () => {
     await parked(rig.conduit, ids[0]!)
     await rig.conduit.cancel(ids[0]!)
     expect(await rig.conduit.functions.waitForRun(ids[0]!)).toMatchObject({ state: "cancelled", attempt: 1 })
+    // Nothing waits any more: the event is refused, not delivered to a cancelled run.
+    await expect(rig.conduit.send({ name: "never/sent" })).rejects.toMatchObject({ code: "ERR_UNKNOWN_FUNCTION" })
   })
 
   it("refuses a bad wait: a match path the triggering event lacks, a malformed timeout", async () => {
