@@ -72,7 +72,7 @@ export function createFunctionsRuntime(publisher: RunPublisher, options: Functio
   const retryDelay = options.retryDelay ?? exponentialBackoff()
   const sleep = options.sleep ?? abortableSleep
   const now = options.now ?? Date.now
-  const onError = options.onError ?? ((error: unknown, runId: string | undefined) => console.error(`conduit: run ${runId ?? "?"}:`, error))
+  const onError = options.onError ?? ((error: unknown, runId: string | undefined) => console.error(runId ? `conduit: run ${runId}:` : "conduit: functions:", error))
   const cancelPollMs = options.cancelPollMs ?? 250
   const deps: ExecuteDeps = {
     store,
