@@ -115,6 +115,8 @@ gateway.router.post("/test/cancel", express.json(), async (req, res) => {
   res.status(204).end()
 })
 
+// Ready means ready: the test reads history from a node as soon as it printed its URL.
+while (!gateway.broker.isReady()) await new Promise((resolve) => setTimeout(resolve, 20))
 const { url: base } = await gateway.listen({ port: Number(process.env.CONDUIT_PORT ?? 0) })
 console.log(`Conduit gateway ready on ${base}`)
 
