@@ -24,7 +24,7 @@ async function watch(demo: ReturnType<typeof registerDemoFunction>, runId: strin
 
 /** Waits for the run's approval request and answers it, as the page's Approve / Reject buttons do. */
 async function review(demo: ReturnType<typeof registerDemoFunction>, stream: TestStream, approved: boolean): Promise<void> {
-  await stream.waitFor((events) => envelopes(events).some((m) => m.topic === "$run" && m.data.status === "waiting"))
+  await stream.waitFor((events) => envelopes(events).some((m) => m.topic === "$run" && m.data.status === "waiting"), 20_000)
   const request = envelopes(stream.events).find((m) => m.topic === "approval")!
   expect(request.data.question).toBe(DEMO_QUESTION)
   await demo.review(request.data.postId, approved)
@@ -50,7 +50,7 @@ describe("demo function (app/generate-post)", () => {
     expect(channel).toBe(`pipeline:${runId}`)
     const stream = await watch(demo, runId)
     await review(demo, stream, true)
-    await waitForTerminal(stream)
+    await waitForTerminal(stream, 20_000)
 
     const expected = demoExpectedRun()
     expect(expected.tokens.length).toBeGreaterThanOrEqual(20)
@@ -77,7 +77,7 @@ describe("demo function (app/generate-post)", () => {
     const { runId } = await demo.startRun()
     const stream = await watch(demo, runId)
     await review(demo, stream, true)
-    await waitForTerminal(stream)
+    await waitForTerminal(stream, 20_000)
     const expected = demoExpectedRun({ failFirstAttempt: false })
     expect(byTopic(stream)).toMatchObject({
       statuses: expected.statuses,
@@ -93,7 +93,7 @@ describe("demo function (app/generate-post)", () => {
     const { runId } = await demo.startRun()
     const stream = await watch(demo, runId)
     await review(demo, stream, false)
-    await waitForTerminal(stream)
+    await waitForTerminal(stream, 20_000)
     const expected = demoExpectedRun({ approved: false })
     expect(byTopic(stream)).toEqual({
       statuses: expected.statuses,
