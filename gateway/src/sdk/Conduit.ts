@@ -53,6 +53,8 @@ export class Conduit {
   readonly signingKey: string | undefined
   /** The functions runtime: what `createFunction`, `send` and `cancel` use (`waitForRun` lives here too). */
   readonly functions: FunctionsRuntime
+  // A runtime shared with the gateway closes with the gateway, not with this Conduit.
+  private readonly ownsFunctions: boolean
 
   constructor(options: ConduitOptions) {
     if (options.gateway) {
@@ -77,8 +79,6 @@ export class Conduit {
         )
       : gateway!.functions
   }
-
-  private readonly ownsFunctions: boolean
 
   /** Publishes one message to a topic ref (`ch.status`). The schema is checked here first. */
   async publish<R extends TopicRef>(topic: R, data: TopicInput<R>, options: PublishOptions = {}): Promise<{ id: string }> {
