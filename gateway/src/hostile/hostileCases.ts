@@ -11,6 +11,10 @@ export interface HostileRequest {
   path: string
   headers?: Record<string, string>
   body?: string | Buffer
+  /** Sent byte for byte instead of method, path, headers and body (a missing or repeated Host, pipelined requests). */
+  raw?: string | Buffer
+  /** Stop reading once this many answers arrived (behind an open stream the server never closes). */
+  answers?: number
 }
 
 export interface HostileCase {
@@ -21,6 +25,10 @@ export interface HostileCase {
   code?: string
   /** Messages the case is allowed to publish (accepted publishes). */
   publishes?: number
+  /** Headers the final answer must carry (names in lower case), e.g. `allow`. */
+  headers?: Record<string, string>
+  /** Every status on the wire, in order, `100 Continue` included: what a pipelining client reads. */
+  wire?: number[]
 }
 
 const enc = new TextEncoder()
