@@ -48,7 +48,9 @@ export function createRouter(ctx: GatewayContext, publish: (inputs: unknown[]) =
   router.use(
     errorHandler((error) => {
       ctx.metrics.rejected.inc({ code: error.code })
+      // A bug pages someone; a client's mistake (4xx) must not, or anyone could flood the error log.
       if (error.code === ErrorCode.INTERNAL) ctx.logger.error({ err: error.cause ?? error }, "request failed")
+      else ctx.logger.debug({ code: error.code, status: error.status }, "request refused")
     }),
   )
   return router

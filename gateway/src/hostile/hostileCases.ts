@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from "node:crypto"
+import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib"
 import { SignJWT } from "jose"
 
 export const KEY = "hostile-suite-signing-key-0123456789abcdef"
@@ -155,4 +156,16 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: "tokens route without the key", request: () => ({ method: "POST", path: "/v1/tokens", headers: { "Content-Type": "application/json" }, body: json({ channel: VICTIM, topics: ["*"] }) }), status: 401, code: "ERR_UNAUTHORIZED" },
   { name: "tokens route with a wildcard channel", request: () => ({ method: "POST", path: "/v1/tokens", headers: { "Content-Type": "application/json", Authorization: `Bearer ${KEY}` }, body: json({ channel: "*", topics: ["*"] }) }), status: 400, code: "ERR_INVALID_CHANNEL" },
   { name: "history without the key", request: () => ({ method: "GET", path: `/v1/channels/${VICTIM}/history` }), status: 401, code: "ERR_UNAUTHORIZED" },
+  // --- parser errors are the client's: 4xx, never 500 ---
+  { name: "bad percent-encoding in a path parameter, no key", request: () => ({ method: "GET", path: "/v1/channels/%E0%A4%A/history" }), status: 400, code: "ERR_MALFORMED_REQUEST" },
+  { name: "lone % in a path parameter", request: () => ({ method: "GET", path: "/v1/channels/%/history", headers: { Authorization: `Bearer ${KEY}` } }), status: 400, code: "ERR_MALFORMED_REQUEST" },
+  { name: "percent-encoded invalid UTF-8 in a path parameter", request: () => ({ method: "GET", path: "/v1/channels/a%FFb/history", headers: { Authorization: `Bearer ${KEY}` } }), status: 400, code: "ERR_MALFORMED_REQUEST" },
+  { name: "corrupt gzip body", request: () => publish(Buffer.from("1f8b0800000000000003deadbeefdeadbeef", "hex"), { "Content-Encoding": "gzip" }), status: 400, code: "ERR_INVALID_BODY" },
+  { name: "truncated gzip body", request: () => publish(gzipSync(msg("abc")).subarray(0, 20), { "Content-Encoding": "gzip" }), status: 400, code: "ERR_INVALID_BODY" },
+  { name: "corrupt deflate body", request: () => publish(Buffer.from("789cffffffffdeadbeef", "hex"), { "Content-Encoding": "deflate" }), status: 400, code: "ERR_INVALID_BODY" },
+  { name: "truncated deflate body", request: () => publish(deflateSync(msg("abc")).subarray(0, 12), { "Content-Encoding": "deflate" }), status: 400, code: "ERR_INVALID_BODY" },
+  { name: "corrupt brotli body", request: () => publish(Buffer.from("deadbeefdeadbeefdeadbeef", "hex"), { "Content-Encoding": "br" }), status: 400, code: "ERR_INVALID_BODY" },
+  { name: "gzip bomb (17 MiB of spaces inflated from ~17 KB)", request: () => publish(gzipSync(Buffer.alloc(17 * 1024 * 1024, 0x20)), { "Content-Encoding": "gzip" }), status: 413, code: "ERR_PAYLOAD_TOO_LARGE" },
+  { name: "unknown content encoding", request: () => publish(msg(1), { "Content-Encoding": "compress" }), status: 415, code: "ERR_UNSUPPORTED_MEDIA_TYPE" },
+  { name: "well-formed brotli body (accepted)", request: () => publish(brotliCompressSync(msg(1)), { "Content-Encoding": "br" }), status: 202, publishes: 1 },
 ]
