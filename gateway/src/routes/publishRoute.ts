@@ -1,19 +1,26 @@
 import { ConduitError, ErrorCode } from "@conduit/shared"
 import express, { type RequestHandler } from "express"
 import type { GatewayContext } from "../GatewayContext.ts"
+import { assertJsonContentType } from "../http/assertJsonContentType.ts"
 import { bearerOf } from "../http/credentials.ts"
+import { parseJsonBody } from "../http/parseJsonBody.ts"
 import { publishInputsOf } from "../publish/preparePublish.ts"
 
-/** Content type check, then JSON parsing bounded by `maxRequestBytes`. */
+/**
+ * Content type check, then the body read (inflated when compressed) within
+ * `maxRequestBytes` and parsed as strict JSON (`parseJsonBody`).
+ */
 export function jsonBody(ctx: GatewayContext): RequestHandler[] {
   const requireJson: RequestHandler = (req, _res, next) => {
-    if (!req.is("application/json")) {
-      next(new ConduitError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send Content-Type: application/json"))
-      return
-    }
+    assertJsonContentType(req.headers["content-type"])
     next()
   }
-  return [requireJson, express.json({ limit: ctx.options.maxRequestBytes, type: () => true, strict: true })]
+  const parse: RequestHandler = (req, _res, next) => {
+    // No body at all (neither Content-Length nor chunked) leaves req.body undefined, for the route to refuse.
+    if (Buffer.isBuffer(req.body)) req.body = parseJsonBody(req.body)
+    next()
+  }
+  return [requireJson, express.raw({ limit: ctx.options.maxRequestBytes, type: () => true }), parse]
 }
 
 /** `POST /v1/publish`: one message or `{ messages: [...] }` → 202 `{ ids }`. */
