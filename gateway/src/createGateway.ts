@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from "node:http"
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
 import type { AddressInfo, Socket } from "node:net"
 import {
   ConduitError,
@@ -17,11 +17,13 @@ import { type ResolvedOptions, resolveOptions } from "./config/resolveOptions.ts
 import { createRouter } from "./createRouter.ts"
 import type { GatewayContext } from "./GatewayContext.ts"
 import { answerClientError } from "./http/answerClientError.ts"
+import { assertBodyFits } from "./http/assertBodyFits.ts"
 import { createLogger } from "./http/createLogger.ts"
 import { expressMessages } from "./http/expressMessages.ts"
 import { createRateLimiter } from "./http/rateLimiter.ts"
 import { createStreamQuota } from "./http/streamQuota.ts"
 import { errorHandler } from "./http/sendError.ts"
+import { writeError } from "./http/writeError.ts"
 import { createMetrics } from "./metrics/createMetrics.ts"
 import { createChannelRegistry } from "./publish/channelRegistry.ts"
 import { preparePublish } from "./publish/preparePublish.ts"
@@ -152,6 +154,16 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
       })
       server.on("request", (req: IncomingMessage) => unused.delete(req.socket))
       server.on("clientError", answerClientError)
+      // Node answers `Expect: 100-continue` with `100 Continue` by itself; a body the gateway will refuse is refused instead.
+      server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+        try {
+          assertBodyFits(req.headers, options.maxRequestBytes)
+        } catch (error) {
+          return writeError(res, error as ConduitError)
+        }
+        res.writeContinue()
+        server.emit("request", req, res)
+      })
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject)
         server.listen(port, host, () => {

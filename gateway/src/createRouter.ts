@@ -2,6 +2,7 @@ import { ConduitError, ErrorCode } from "@conduit/shared"
 import cors from "cors"
 import express, { type Router } from "express"
 import type { GatewayContext } from "./GatewayContext.ts"
+import { assertBodyFits } from "./http/assertBodyFits.ts"
 import { errorHandler } from "./http/sendError.ts"
 import { mountHealthRoutes } from "./routes/healthRoutes.ts"
 import { historyRoute } from "./routes/historyRoute.ts"
@@ -12,6 +13,10 @@ import { tokensRoute } from "./routes/tokensRoute.ts"
 /** The gateway's routes, mountable anywhere: `app.use("/realtime", gateway.router)`. */
 export function createRouter(ctx: GatewayContext, publish: (inputs: unknown[]) => Promise<string[]>): Router {
   const router = express.Router()
+  router.use((req, _res, next) => {
+    assertBodyFits(req.headers, ctx.options.maxRequestBytes)
+    next()
+  })
   if (ctx.options.corsOrigins.length > 0) {
     const any = ctx.options.corsOrigins.includes("*")
     router.use(

@@ -156,6 +156,11 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: "tokens route without the key", request: () => ({ method: "POST", path: "/v1/tokens", headers: { "Content-Type": "application/json" }, body: json({ channel: VICTIM, topics: ["*"] }) }), status: 401, code: "ERR_UNAUTHORIZED" },
   { name: "tokens route with a wildcard channel", request: () => ({ method: "POST", path: "/v1/tokens", headers: { "Content-Type": "application/json", Authorization: `Bearer ${KEY}` }, body: json({ channel: "*", topics: ["*"] }) }), status: 400, code: "ERR_INVALID_CHANNEL" },
   { name: "history without the key", request: () => ({ method: "GET", path: `/v1/channels/${VICTIM}/history` }), status: 401, code: "ERR_UNAUTHORIZED" },
+  // --- refused before the body is read ---
+  { name: "Content-Length over maxRequestBytes, body never sent (answered without reading)", request: () => ({ method: "POST", path: "/v1/publish", headers: { "Content-Type": "application/json", Authorization: `Bearer ${KEY}`, "Content-Length": String(500 * 1024 * 1024) } }), status: 413, code: "ERR_PAYLOAD_TOO_LARGE", headers: { connection: "close" } },
+  { name: "Expect: 100-continue with an oversized Content-Length gets no 100", request: () => ({ method: "POST", path: "/v1/publish", headers: { "Content-Type": "application/json", Authorization: `Bearer ${KEY}`, "Content-Length": String(500 * 1024 * 1024), Expect: "100-continue" } }), status: 413, code: "ERR_PAYLOAD_TOO_LARGE", wire: [413] },
+  { name: "oversized Content-Length without the key, on tokens", request: () => ({ method: "POST", path: "/v1/tokens", headers: { "Content-Type": "application/json", "Content-Length": String(2 ** 40) } }), status: 413, code: "ERR_PAYLOAD_TOO_LARGE" },
+  { name: "Expect: 100-continue with a body that fits (100, then 202)", request: () => publish(msg(1), { Expect: "100-continue" }), status: 202, publishes: 1, wire: [100, 202] },
   // --- data is stored as sent, or refused ---
   { name: "1e400 (Infinity, was stored as null)", request: () => publish('{"channel":"victim-pub","topic":"t","data":1e400}'), status: 400, code: "ERR_INVALID_JSON" },
   { name: "-1e400 nested in data", request: () => publish('{"channel":"victim-pub","topic":"t","data":{"a":[1,{"b":-1e400}]}}'), status: 400, code: "ERR_INVALID_JSON" },
