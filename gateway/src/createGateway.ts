@@ -16,7 +16,7 @@ import type { GatewayOptions } from "./config/GatewayOptions.ts"
 import { type ResolvedOptions, resolveOptions } from "./config/resolveOptions.ts"
 import { createRouter } from "./createRouter.ts"
 import type { GatewayContext } from "./GatewayContext.ts"
-import { answerClientError } from "./http/answerClientError.ts"
+import { answerClientError, writeRawError } from "./http/answerClientError.ts"
 import { assertBodyFits } from "./http/assertBodyFits.ts"
 import { createLogger } from "./http/createLogger.ts"
 import { expressMessages } from "./http/expressMessages.ts"
@@ -141,6 +141,8 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
           headersTimeout: options.headersTimeoutMs,
           requestTimeout: Math.max(options.headersTimeoutMs, 300_000),
           connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(options.headersTimeoutMs / 4))),
+          // The router refuses a missing Host itself, in JSON (assertValidHost); Node's answer has no body.
+          requireHostHeader: false,
           ...expressMessages(app),
         },
         app,
@@ -153,9 +155,10 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
         socket.once("close", forgetSocket)
       })
       server.on("request", (req: IncomingMessage) => unused.delete(req.socket))
+      // What Node would answer by itself, with an empty body or none, is answered in JSON like every refusal.
       server.on("clientError", answerClientError)
-      // Node answers `Expect: 100-continue` with `100 Continue` by itself; a body the gateway will refuse is refused instead.
       server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+        // Node would send `100 Continue` at once: a body the gateway will refuse is refused instead.
         try {
           assertBodyFits(req.headers, options.maxRequestBytes)
         } catch (error) {
@@ -163,6 +166,12 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
         }
         res.writeContinue()
         server.emit("request", req, res)
+      })
+      server.on("checkExpectation", (_req: IncomingMessage, res: ServerResponse) =>
+        writeError(res, new ConduitError(ErrorCode.EXPECTATION_FAILED, "the only expectation served is 100-continue")),
+      )
+      server.on("connect", (_req: IncomingMessage, socket: Socket) => {
+        writeRawError(socket, new ConduitError(ErrorCode.METHOD_NOT_ALLOWED, "CONNECT is not served: this is not a proxy"))
       })
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject)

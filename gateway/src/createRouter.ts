@@ -3,6 +3,7 @@ import cors from "cors"
 import express, { type Router } from "express"
 import type { GatewayContext } from "./GatewayContext.ts"
 import { assertBodyFits } from "./http/assertBodyFits.ts"
+import { assertValidHost } from "./http/assertValidHost.ts"
 import { errorHandler } from "./http/sendError.ts"
 import { mountHealthRoutes } from "./routes/healthRoutes.ts"
 import { historyRoute } from "./routes/historyRoute.ts"
@@ -13,7 +14,9 @@ import { tokensRoute } from "./routes/tokensRoute.ts"
 /** The gateway's routes, mountable anywhere: `app.use("/realtime", gateway.router)`. */
 export function createRouter(ctx: GatewayContext, publish: (inputs: unknown[]) => Promise<string[]>): Router {
   const router = express.Router()
+  // Before any route: refusals that need no more than the request's head.
   router.use((req, _res, next) => {
+    assertValidHost(req)
     assertBodyFits(req.headers, ctx.options.maxRequestBytes)
     next()
   })

@@ -32,8 +32,14 @@ export const ErrorCode = {
   INVALID_QUERY: "ERR_INVALID_QUERY",
   NOT_FOUND: "ERR_NOT_FOUND",
   METHOD_NOT_ALLOWED: "ERR_METHOD_NOT_ALLOWED",
-  /** Not parseable as HTTP (bad header bytes, oversized headers): refused before any route. */
+  /**
+   * Not a well-formed HTTP request, refused before any route: bad header bytes,
+   * oversized headers, a missing, repeated or invalid `Host`, a path that does
+   * not percent-decode.
+   */
   MALFORMED_REQUEST: "ERR_MALFORMED_REQUEST",
+  /** An `Expect` other than `100-continue`. */
+  EXPECTATION_FAILED: "ERR_EXPECTATION_FAILED",
   RATE_LIMITED: "ERR_RATE_LIMITED",
   /** The broker (e.g. Redis) cannot be reached. Retryable. */
   BROKER_UNAVAILABLE: "ERR_BROKER_UNAVAILABLE",
@@ -81,6 +87,7 @@ export const httpStatusOf: Partial<Record<ErrorCode, number>> = {
   ERR_NOT_FOUND: 404,
   ERR_METHOD_NOT_ALLOWED: 405,
   ERR_MALFORMED_REQUEST: 400,
+  ERR_EXPECTATION_FAILED: 417,
   ERR_RATE_LIMITED: 429,
   ERR_BROKER_UNAVAILABLE: 503,
   ERR_SHUTTING_DOWN: 503,

@@ -59,6 +59,7 @@ const publish = (body: string | Buffer, headers: Record<string, string> = {}): H
   headers: { "Content-Type": "application/json", Authorization: `Bearer ${KEY}`, ...headers },
   body,
 })
+const raw = (bytes: string): HostileRequest => ({ method: "", path: "", raw: bytes })
 const json = (v: unknown) => JSON.stringify(v)
 const msg = (data: unknown, over: Record<string, unknown> = {}) => json({ channel: "victim-pub", topic: "t", data, ...over })
 const now = () => Math.floor(Date.now() / 1000)
@@ -156,6 +157,18 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: "tokens route without the key", request: () => ({ method: "POST", path: "/v1/tokens", headers: { "Content-Type": "application/json" }, body: json({ channel: VICTIM, topics: ["*"] }) }), status: 401, code: "ERR_UNAUTHORIZED" },
   { name: "tokens route with a wildcard channel", request: () => ({ method: "POST", path: "/v1/tokens", headers: { "Content-Type": "application/json", Authorization: `Bearer ${KEY}` }, body: json({ channel: "*", topics: ["*"] }) }), status: 400, code: "ERR_INVALID_CHANNEL" },
   { name: "history without the key", request: () => ({ method: "GET", path: `/v1/channels/${VICTIM}/history` }), status: 401, code: "ERR_UNAUTHORIZED" },
+  // --- what Node's HTTP layer answers by itself: JSON too (RFC 9112 §3.2 for Host) ---
+  { name: "no Host (HTTP/1.1)", request: () => raw("GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n"), status: 400, code: "ERR_MALFORMED_REQUEST" },
+  { name: "two Host lines", request: () => raw(`GET /v1/subscribe?channel=${VICTIM} HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\nAuthorization: Bearer ${KEY}\r\nConnection: close\r\n\r\n`), status: 400, code: "ERR_MALFORMED_REQUEST" },
+  { name: "empty Host", request: () => raw("GET /healthz HTTP/1.1\r\nHost:\r\nConnection: close\r\n\r\n"), status: 400, code: "ERR_MALFORMED_REQUEST" },
+  { name: "Host with a space", request: () => raw("GET /healthz HTTP/1.1\r\nHost: a b\r\nConnection: close\r\n\r\n"), status: 400, code: "ERR_MALFORMED_REQUEST" },
+  { name: "Host with userinfo (a@b)", request: () => publish(msg(1), { Host: "user@evil.example" }), status: 400, code: "ERR_MALFORMED_REQUEST" },
+  { name: "Host with a path", request: () => ({ method: "GET", path: "/healthz", headers: { Host: "a.example/evil" } }), status: 400, code: "ERR_MALFORMED_REQUEST" },
+  { name: "Host with a port that is not a number", request: () => ({ method: "GET", path: "/healthz", headers: { Host: "a.example:8o" } }), status: 400, code: "ERR_MALFORMED_REQUEST" },
+  { name: "HTTP/1.0 without Host (accepted)", request: () => raw("GET /healthz HTTP/1.0\r\n\r\n"), status: 200 },
+  { name: "IPv6 literal Host with a port (accepted)", request: () => ({ method: "GET", path: "/healthz", headers: { Host: "[::1]:8288" } }), status: 200 },
+  { name: "unknown Expect", request: () => publish(msg(1), { Expect: "200-ok" }), status: 417, code: "ERR_EXPECTATION_FAILED" },
+  { name: "CONNECT (was a silent disconnect)", request: () => raw("CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n"), status: 405, code: "ERR_METHOD_NOT_ALLOWED" },
   // --- refused before the body is read ---
   { name: "Content-Length over maxRequestBytes, body never sent (answered without reading)", request: () => ({ method: "POST", path: "/v1/publish", headers: { "Content-Type": "application/json", Authorization: `Bearer ${KEY}`, "Content-Length": String(500 * 1024 * 1024) } }), status: 413, code: "ERR_PAYLOAD_TOO_LARGE", headers: { connection: "close" } },
   { name: "Expect: 100-continue with an oversized Content-Length gets no 100", request: () => ({ method: "POST", path: "/v1/publish", headers: { "Content-Type": "application/json", Authorization: `Bearer ${KEY}`, "Content-Length": String(500 * 1024 * 1024), Expect: "100-continue" } }), status: 413, code: "ERR_PAYLOAD_TOO_LARGE", wire: [413] },

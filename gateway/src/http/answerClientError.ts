@@ -1,9 +1,10 @@
+import { STATUS_CODES } from "node:http"
 import type { Socket } from "node:net"
-import { ErrorCode } from "@conduit/shared"
+import { ConduitError, ErrorCode } from "@conduit/shared"
 
-const ANSWERS: Record<string, [number, string, string]> = {
-  HPE_HEADER_OVERFLOW: [431, "Request Header Fields Too Large", "request headers too large"],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, "Request Timeout", "request headers not received in time"],
+const ANSWERS: Record<string, [ErrorCode, number, string]> = {
+  HPE_HEADER_OVERFLOW: [ErrorCode.MALFORMED_REQUEST, 431, "request headers too large"],
+  ERR_HTTP_REQUEST_TIMEOUT: [ErrorCode.TIMEOUT, 408, "request headers not received in time"],
 }
 
 /**
@@ -16,12 +17,19 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
     socket.destroy()
     return
   }
-  const [status, reason, message] = ANSWERS[error.code ?? ""] ?? [400, "Bad Request", "malformed HTTP request"]
-  const code = status === 408 ? ErrorCode.TIMEOUT : ErrorCode.MALFORMED_REQUEST
-  const body = JSON.stringify({ error: { code, message } })
-  // Written, then the socket destroyed: a client that keeps sending (a slowloris) must not hold it half-open.
+  const [code, status, message] = ANSWERS[error.code ?? ""] ?? [ErrorCode.MALFORMED_REQUEST, 400, "malformed HTTP request"]
+  writeRawError(socket, new ConduitError(code, message), status)
+}
+
+/**
+ * Writes a JSON error answer straight to a socket no response object owns
+ * (a parser error, `CONNECT`), then destroys it once written: a client that
+ * keeps sending (a slowloris) must not hold it half-open.
+ */
+export function writeRawError(socket: Socket, error: ConduitError, status = error.status): void {
+  const body = JSON.stringify(error.toJSON())
   socket.write(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     () => socket.destroy(),
   )
 }
