@@ -129,6 +129,11 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: "duplicate topics parameter", request: () => sub(`channel=${VICTIM}&topics=a&topics=b`, KEY), status: 400, code: "ERR_INVALID_QUERY" },
   { name: "channel as an array (channel[]=)", request: () => sub(`channel[]=${VICTIM}`, KEY), status: 400, code: "ERR_INVALID_CHANNEL" },
   { name: "missing channel", request: () => sub("topics=a", KEY), status: 400, code: "ERR_INVALID_CHANNEL" },
+  { name: "channel=A, 10,000 &, channel=B (was served as A)", request: () => sub(`channel=${VICTIM}${"&".repeat(10_000)}&channel=orders:2`, KEY), status: 400, code: "ERR_INVALID_QUERY" },
+  { name: "1,001 distinct parameters", request: () => sub(`channel=${VICTIM}&${Array.from({ length: 1000 }, (_, i) => `p${i}=`).join("&")}`, KEY), status: 400, code: "ERR_INVALID_QUERY" },
+  { name: "a token hidden past parameter 1,000", request: async () => sub(`channel=${VICTIM}&${"x=&".repeat(1000)}token=${await sign(base())}`), status: 400, code: "ERR_INVALID_QUERY" },
+  { name: "history with limit past parameter 1,000", request: () => ({ method: "GET", path: `/v1/channels/${VICTIM}/history?${"&".repeat(1000)}limit=0`, headers: { Authorization: `Bearer ${KEY}` } }), status: 400, code: "ERR_INVALID_QUERY" },
+  { name: "exactly 1,000 parameters (accepted)", request: () => ({ method: "GET", path: `/v1/channels/${VICTIM}/history?limit=1&${Array.from({ length: 999 }, (_, i) => `p${i}=`).join("&")}`, headers: { Authorization: `Bearer ${KEY}` } }), status: 200 },
   // --- bodies ---
   { name: "malformed JSON", request: () => publish('{"channel": "victim-pub", "topic": '), status: 400, code: "ERR_INVALID_JSON" },
   { name: "truncated JSON", request: () => publish(msg("abc").slice(0, -3)), status: 400, code: "ERR_INVALID_JSON" },

@@ -1,4 +1,5 @@
 import type { Request } from "express"
+import { queryString } from "./queryParams.ts"
 
 /** `Authorization: Bearer X`, else `?token=X` when allowed; undefined when neither. */
 export function bearerOf(req: Request, allowQuery: boolean): string | undefined {
@@ -7,6 +8,6 @@ export function bearerOf(req: Request, allowQuery: boolean): string | undefined 
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header)
     if (m) return m[1]
   }
-  const query = req.query.token
-  return allowQuery && typeof query === "string" && query !== "" ? query : undefined
+  const query = allowQuery ? queryString(req, "token") : undefined
+  return query === "" ? undefined : query
 }
