@@ -3,6 +3,7 @@ import cors from "cors"
 import express, { type Router } from "express"
 import type { GatewayContext } from "./GatewayContext.ts"
 import { assertBodyFits } from "./http/assertBodyFits.ts"
+import { awaitTurn } from "./http/awaitTurn.ts"
 import { assertValidHost } from "./http/assertValidHost.ts"
 import { errorHandler } from "./http/sendError.ts"
 import { mountHealthRoutes } from "./routes/healthRoutes.ts"
@@ -14,6 +15,7 @@ import { tokensRoute } from "./routes/tokensRoute.ts"
 /** The gateway's routes, mountable anywhere: `app.use("/realtime", gateway.router)`. */
 export function createRouter(ctx: GatewayContext, publish: (inputs: unknown[]) => Promise<string[]>): Router {
   const router = express.Router()
+  router.use(awaitTurn)
   // Before any route: refusals that need no more than the request's head.
   router.use((req, _res, next) => {
     assertValidHost(req)
@@ -32,6 +34,11 @@ export function createRouter(ctx: GatewayContext, publish: (inputs: unknown[]) =
     )
   }
   mountHealthRoutes(router, ctx)
+  // Express would serve HEAD with the GET handler: a live session writing stream bytes after the headers.
+  router.head("/v1/subscribe", (_req, res, next) => {
+    res.setHeader("Allow", "GET")
+    next(new ConduitError(ErrorCode.METHOD_NOT_ALLOWED, "HEAD is not served on a stream; use GET"))
+  })
   router.get("/v1/subscribe", subscribeRoute(ctx))
   router.post("/v1/publish", ...publishRoute(ctx, publish))
   router.post("/v1/tokens", ...tokensRoute(ctx))

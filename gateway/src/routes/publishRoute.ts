@@ -36,6 +36,9 @@ export function publishRoute(ctx: GatewayContext, publish: (inputs: unknown[]) =
     next()
   }
   const handle: RequestHandler = async (req, res) => {
+    // The connection died while the body was read (a server's default clientError destroys it at a malformed
+    // request pipelined behind this one): nobody could read the answer, so nothing is published.
+    if (req.socket.destroyed) return
     const end = ctx.metrics.publishSeconds.startTimer()
     const ids = await publish(publishInputsOf(req.body, ctx.options))
     // Written directly rather than with res.json: no ETag hashing or freshness check for a one-off POST answer.
