@@ -15,7 +15,7 @@ export const ErrorCode = {
   FORBIDDEN_CHANNEL: "ERR_FORBIDDEN_CHANNEL",
   /** Token valid, but a requested topic is not granted by it. */
   FORBIDDEN_TOPIC: "ERR_FORBIDDEN_TOPIC",
-  /** Signing key wrong on a publish / tokens / history request. */
+  /** Signing key wrong on a publish / tokens / history request, or sent in a URL. */
   INVALID_KEY: "ERR_INVALID_KEY",
   INVALID_CHANNEL: "ERR_INVALID_CHANNEL",
   INVALID_TOPIC: "ERR_INVALID_TOPIC",

@@ -9,12 +9,15 @@ import {
   TOKEN_ISSUER,
 } from "@conduit/shared"
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose"
+import type { PresentedCredential } from "../http/credentials.ts"
 
 export interface AuthOptions {
   signingKey?: string
   signingKeyFallback?: string
   dev: boolean
   tokenTtlSeconds: number
+  /** Called when a signing key arrived in a URL (and was refused): it may now sit in access logs. */
+  onKeyInUrl?: () => void
 }
 
 export interface MintTokenInput {
@@ -39,7 +42,8 @@ export type Auth = ReturnType<typeof createAuth>
 /**
  * Signing keys and subscription tokens. Tokens are HS256 JWTs verified with
  * an explicit algorithm list (alg:none and key confusion rejected); the
- * signing key itself is also accepted wherever a token is, for backends.
+ * signing key itself is also accepted wherever a token is, for backends, but
+ * only in `Authorization`: never in a URL, which reaches logs and proxies.
  */
 export function createAuth(options: AuthOptions) {
   const configured = [options.signingKey, options.signingKeyFallback].filter((k): k is string => !!k)
@@ -109,10 +113,18 @@ export function createAuth(options: AuthOptions) {
   }
 
   async function authorizeSubscribe(
-    credential: string | undefined,
+    presented: PresentedCredential,
     channel: string,
     requested: string[] | null,
   ): Promise<SubscribeGrant> {
+    if (presented.query !== undefined && configured.length > 0 && isSigningKey(presented.query)) {
+      options.onKeyInUrl?.()
+      throw new ConduitError(
+        ErrorCode.INVALID_KEY,
+        "the signing key is never accepted in a URL (it reaches access logs): send it as Authorization: Bearer, and rotate it",
+      )
+    }
+    const credential = presented.header ?? presented.query
     const all: SubscribeGrant = { topics: requested === null ? null : new Set(requested) }
     if (credential === undefined) {
       if (options.dev) return all

@@ -3,6 +3,7 @@ import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib"
 import { SignJWT } from "jose"
 
 export const KEY = "hostile-suite-signing-key-0123456789abcdef"
+export const FALLBACK_KEY = "hostile-suite-fallback-key-0123456789abcdef"
 /** The channel a healthy subscriber watches through the whole suite. */
 export const VICTIM = "orders:1"
 
@@ -125,6 +126,13 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: "signing key wrong on publish", request: () => publish(msg(1), { Authorization: "Bearer wrong-key" }), status: 401, code: "ERR_INVALID_KEY" },
   { name: "publish without a key", request: () => ({ ...publish(msg(1)), headers: { "Content-Type": "application/json" } }), status: 401, code: "ERR_UNAUTHORIZED" },
   { name: "subscription token used to publish", request: async () => publish(msg(1), { Authorization: `Bearer ${await sign(base())}` }), status: 401, code: "ERR_INVALID_KEY" },
+  // --- the signing key is never accepted in a URL (it lands in access logs, proxies, Referer) ---
+  { name: "signing key as ?token= (was accepted on any channel)", request: () => ({ ...sub(`channel=${VICTIM}&token=${KEY}`), answers: 1 }), status: 401, code: "ERR_INVALID_KEY" },
+  { name: "fallback signing key as ?token=", request: () => ({ ...sub(`channel=${VICTIM}&token=${FALLBACK_KEY}`), answers: 1 }), status: 401, code: "ERR_INVALID_KEY" },
+  { name: "signing key as ?token= beside a valid token in the header", request: async () => ({ ...sub(`channel=${VICTIM}&token=${KEY}`, await sign(base())), answers: 1 }), status: 401, code: "ERR_INVALID_KEY" },
+  { name: "signing key as ?token= on history", request: () => ({ method: "GET", path: `/v1/channels/${VICTIM}/history?token=${KEY}` }), status: 401, code: "ERR_UNAUTHORIZED" },
+  { name: "signing key as ?token= on publish", request: () => ({ ...publish(msg(1)), path: `/v1/publish?token=${KEY}`, headers: { "Content-Type": "application/json" } }), status: 401, code: "ERR_UNAUTHORIZED" },
+  { name: "subscription token as ?token= (accepted: native EventSource)", request: async () => ({ ...sub(`channel=${VICTIM}&token=${await sign(base())}`), answers: 1 }), status: 200 },
   // --- frame injection and names ---
   { name: "CR/LF in channel", request: () => sub(`channel=${encodeURIComponent("orders:1\r\nevent: pwned")}`, KEY), status: 400, code: "ERR_INVALID_CHANNEL" },
   { name: "NUL in channel", request: () => sub("channel=orders%00", KEY), status: 400, code: "ERR_INVALID_CHANNEL" },

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { z } from "zod"
 import { openStream, type TestStream } from "../testing/openStream.ts"
 import { type RunningGateway, startGateway } from "../testing/startGateway.ts"
-import { HOSTILE_CASES, KEY, VICTIM } from "./hostileCases.ts"
+import { FALLBACK_KEY, HOSTILE_CASES, KEY, VICTIM } from "./hostileCases.ts"
 import { sendRaw } from "./sendRaw.ts"
 
 const orders = channel({ name: "orders:{id}", topics: { status: { schema: z.object({ state: z.string() }) } } })
@@ -28,7 +28,7 @@ async function metric(name: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  gw = await startGateway({ signingKey: KEY, channels: [orders], logger: pino({ level: "debug" }, logSink) })
+  gw = await startGateway({ signingKey: KEY, signingKeyFallback: FALLBACK_KEY, channels: [orders], logger: pino({ level: "debug" }, logSink) })
   const { body } = await gw.post("/v1/tokens", { channel: VICTIM, topics: ["status"] }, { Authorization: `Bearer ${KEY}` })
   healthy = await openStream(`${gw.url}/v1/subscribe?channel=${VICTIM}`, { Authorization: `Bearer ${body.token}` })
   expect(healthy.status).toBe(200)
