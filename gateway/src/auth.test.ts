@@ -35,7 +35,7 @@ describe("subscription tokens", () => {
     expect(res.status).toBe(200)
     const [header, payload] = (res.body.token as string).split(".").slice(0, 2).map((p) => JSON.parse(Buffer.from(p, "base64url").toString()))
     expect(header).toMatchObject({ alg: "HS256" })
-    expect(payload).toMatchObject({ iss: "conduit", aud: "conduit:subscribe", channel: "c", topics: ["status"], sub: "user-1" })
+    expect(payload).toMatchObject({ iss: "conduit", aud: "conduit:subscribe", channel: "c", topics: ["status", "$run"], sub: "user-1" })
     expect(payload.exp - payload.iat).toBe(30)
     expect(typeof payload.jti).toBe("string")
     expect(new Date(res.body.expiresAt).getTime()).toBe(payload.exp * 1000)

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypt
 import {
   ConduitError,
   ErrorCode,
+  RUN_TOPIC,
   type SubscriptionToken,
   type SubscriptionTokenClaims,
   TOKEN_ALGORITHM,
@@ -26,6 +27,13 @@ export interface MintTokenInput {
   /** Seconds the token may be used to connect. */
   expiresIn?: number
   sub?: string
+  /**
+   * Grant `$run` lifecycle messages, which carry the run's `result` and
+   * `error` (the client's `runStatus` comes from them): `$run` joins the
+   * token's topics. `false` for a subscriber that must not see results.
+   * @default true
+   */
+  runEvents?: boolean
 }
 
 /** What a subscribe request is allowed: which topics (null = all) and until when. */
@@ -74,7 +82,7 @@ export function createAuth(options: AuthOptions) {
   async function mintToken(input: MintTokenInput): Promise<SubscriptionToken> {
     const ttl = input.expiresIn ?? options.tokenTtlSeconds
     const iat = Math.floor(Date.now() / 1000)
-    const jwt = new SignJWT({ channel: input.channel, topics: input.topics })
+    const jwt = new SignJWT({ channel: input.channel, topics: grantedTopics(input.topics, input.runEvents ?? true) })
       .setProtectedHeader({ alg: TOKEN_ALGORITHM, typ: "JWT" })
       .setIssuer(TOKEN_ISSUER)
       .setAudience(TOKEN_AUDIENCE)
@@ -125,7 +133,7 @@ export function createAuth(options: AuthOptions) {
       )
     }
     const credential = presented.header ?? presented.query
-    const all: SubscribeGrant = { topics: requested === null ? null : new Set(requested) }
+    const all: SubscribeGrant = { topics: requested === null ? null : new Set([...requested, RUN_TOPIC]) }
     if (credential === undefined) {
       if (options.dev) return all
       throw new ConduitError(ErrorCode.UNAUTHORIZED, "send a subscription token (Authorization: Bearer or ?token=)")
@@ -143,10 +151,24 @@ export function createAuth(options: AuthOptions) {
         throw new ConduitError(ErrorCode.FORBIDDEN_TOPIC, "token does not grant these topics", { details: { topics: outside } })
       }
     }
-    return { topics: topics === null ? null : new Set(topics), expiresAtMs: claims.exp * 1000 }
+    const expiresAtMs = claims.exp * 1000
+    if (topics === null) return { topics: null, expiresAtMs }
+    const sent = new Set(topics)
+    // `topics=` narrows the data topics; `$run` comes with the token's grant whatever was asked for.
+    if (grantsAll || claims.topics.includes(RUN_TOPIC)) sent.add(RUN_TOPIC)
+    return { topics: sent, expiresAtMs }
   }
 
   return { checkKey, mintToken, verifyToken, authorizeSubscribe, isSigningKey }
+}
+
+/** A token's `topics` claim: `$run` is a topic like any other, added unless the minting code opted out. */
+function grantedTopics(topics: readonly string[], runEvents: boolean): string[] {
+  const grantsRun = topics.includes(ALL_TOPICS) || topics.includes(RUN_TOPIC)
+  if (grantsRun && !runEvents) {
+    throw new ConduitError(ErrorCode.INVALID_BODY, 'runEvents is false but the topics grant $run (["*"] grants every topic): list the topics instead')
+  }
+  return runEvents && !grantsRun ? [...topics, RUN_TOPIC] : [...topics]
 }
 
 function digest(value: string): Buffer {
