@@ -83,6 +83,7 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
       ...(options.signingKeyFallback === undefined ? {} : { signingKeyFallback: options.signingKeyFallback }),
       dev: options.dev,
       tokenTtlSeconds: options.tokenTtlSeconds,
+      maxTokenTtlSeconds: options.maxTokenTtlSeconds,
       onKeyInUrl: () => logger.warn("a signing key was sent in a URL and refused; it may sit in access logs: rotate it"),
     }),
     registry: createChannelRegistry(options.channels),

@@ -17,6 +17,8 @@ export interface AuthOptions {
   signingKeyFallback?: string
   dev: boolean
   tokenTtlSeconds: number
+  /** Longest lifetime minted or accepted, seconds. */
+  maxTokenTtlSeconds: number
   /** Called when a signing key arrived in a URL (and was refused): it may now sit in access logs. */
   onKeyInUrl?: () => void
 }
@@ -41,6 +43,9 @@ export interface SubscribeGrant {
   topics: ReadonlySet<string> | null
   expiresAtMs?: number
 }
+
+// Clocks of the node that minted a token and the node that checks it may differ by this much.
+const CLOCK_SKEW_SECONDS = 60
 
 /** The wildcard topic grant: every topic of the channel. */
 export const ALL_TOPICS = "*"
@@ -81,6 +86,11 @@ export function createAuth(options: AuthOptions) {
 
   async function mintToken(input: MintTokenInput): Promise<SubscriptionToken> {
     const ttl = input.expiresIn ?? options.tokenTtlSeconds
+    if (!Number.isInteger(ttl) || ttl < 1 || ttl > options.maxTokenTtlSeconds) {
+      throw new ConduitError(ErrorCode.INVALID_BODY, `expiresIn must be whole seconds, 1-${options.maxTokenTtlSeconds}`, {
+        details: { limit: options.maxTokenTtlSeconds },
+      })
+    }
     const iat = Math.floor(Date.now() / 1000)
     const jwt = new SignJWT({ channel: input.channel, topics: grantedTopics(input.topics, input.runEvents ?? true) })
       .setProtectedHeader({ alg: TOKEN_ALGORITHM, typ: "JWT" })
@@ -106,6 +116,7 @@ export function createAuth(options: AuthOptions) {
         if (typeof payload.channel !== "string" || !Array.isArray(payload.topics) || !payload.topics.every((t) => typeof t === "string")) {
           throw new ConduitError(ErrorCode.TOKEN_INVALID, "token claims channel/topics malformed")
         }
+        checkLifetime(payload.iat!, payload.exp!)
         return payload as unknown as SubscriptionTokenClaims
       } catch (error) {
         if (error instanceof joseErrors.JWTExpired) {
@@ -118,6 +129,19 @@ export function createAuth(options: AuthOptions) {
     }
     if (lastError instanceof ConduitError) throw lastError
     throw new ConduitError(ErrorCode.TOKEN_INVALID, "token not accepted", { cause: lastError })
+  }
+
+  /**
+   * jose accepts any number for `exp` and `iat`, Infinity (`1e309`) included:
+   * a token must end, within the gateway's maximum of its `iat`, and `iat`
+   * must not be in the future (an `iat` a year ahead would stretch it).
+   */
+  function checkLifetime(iat: number, exp: number): void {
+    const nowSeconds = Date.now() / 1000
+    const max = options.maxTokenTtlSeconds
+    if (!Number.isFinite(exp) || !Number.isFinite(iat) || exp - iat > max || iat > nowSeconds + CLOCK_SKEW_SECONDS) {
+      throw new ConduitError(ErrorCode.TOKEN_INVALID, `token lifetime is not finite or exceeds the gateway's maximum of ${max} s`)
+    }
   }
 
   async function authorizeSubscribe(

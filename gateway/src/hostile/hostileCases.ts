@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from "node:crypto"
+import { createHmac, generateKeyPairSync } from "node:crypto"
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib"
 import { SignJWT } from "jose"
 
@@ -56,6 +56,13 @@ async function sign(claims: Claims, opts: { key?: string; iss?: string; aud?: st
   return jwt.sign(enc.encode(opts.key ?? KEY))
 }
 const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url")
+/** An HS256 token over payload text as written (jose refuses to sign a non-finite `exp`). */
+const signText = (payload: string) => {
+  const signed = `${b64url({ alg: "HS256", typ: "JWT" })}.${Buffer.from(payload).toString("base64url")}`
+  return `${signed}.${createHmac("sha256", KEY).update(signed).digest("base64url")}`
+}
+const claimsText = (times: string) => `{"channel":"${VICTIM}","topics":["*"],"iss":"conduit","aud":"conduit:subscribe","jti":"j",${times}}`
+const DAY = 24 * 60 * 60
 const sub = (query: string, token?: string, headers: Record<string, string> = {}): HostileRequest => ({
   method: "GET",
   path: `/v1/subscribe?${query}`,
@@ -122,6 +129,15 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: "token for channel A used on B", request: async () => sub("channel=orders:2", await sign(base())), status: 403, code: "ERR_FORBIDDEN_CHANNEL" },
   { name: "topic outside the token", request: async () => sub(`channel=${VICTIM}&topics=status,secret`, await sign(base({ topics: ["status"] }))), status: 403, code: "ERR_FORBIDDEN_TOPIC" },
   { name: "token in the query for another channel", request: async () => sub(`channel=orders:2&token=${await sign(base())}`), status: 403, code: "ERR_FORBIDDEN_CHANNEL" },
+  // --- token lifetimes are finite and capped (maxTokenTtlSeconds, a day by default) ---
+  { name: "exp of 1e309 (Infinity, was accepted)", request: () => sub(`channel=${VICTIM}`, signText(claimsText(`"iat":${now()},"exp":1e309`))), status: 401, code: "ERR_TOKEN_INVALID" },
+  { name: "exp ten years ahead", request: async () => sub(`channel=${VICTIM}`, await sign(base(), { exp: now() + 3650 * DAY })), status: 401, code: "ERR_TOKEN_INVALID" },
+  { name: "lifetime an hour past the maximum", request: async () => sub(`channel=${VICTIM}`, await sign(base(), { exp: now() + DAY + 3600 })), status: 401, code: "ERR_TOKEN_INVALID" },
+  { name: "iat a year ahead, exp a minute after it", request: () => sub(`channel=${VICTIM}`, signText(claimsText(`"iat":${now() + 365 * DAY},"exp":${now() + 365 * DAY + 60}`))), status: 401, code: "ERR_TOKEN_INVALID" },
+  { name: "iat of -1e309", request: () => sub(`channel=${VICTIM}`, signText(claimsText(`"iat":-1e309,"exp":${now() + 60}`))), status: 401, code: "ERR_TOKEN_INVALID" },
+  { name: "exp as a string", request: () => sub(`channel=${VICTIM}`, signText(claimsText(`"iat":${now()},"exp":"${now() + 60}"`))), status: 401, code: "ERR_TOKEN_INVALID" },
+  { name: "a lifetime of exactly the maximum (accepted)", request: async () => ({ ...sub(`channel=${VICTIM}`, await sign(base(), { exp: now() + DAY })), answers: 1 }), status: 200 },
+  { name: "tokens route: expiresIn past the maximum", request: () => ({ method: "POST", path: "/v1/tokens", headers: { "Content-Type": "application/json", Authorization: `Bearer ${KEY}` }, body: json({ channel: VICTIM, topics: ["status"], expiresIn: DAY + 1 }) }), status: 400, code: "ERR_INVALID_BODY" },
   { name: "token with channel claim missing", request: async () => sub(`channel=${VICTIM}`, await sign({ topics: ["*"] })), status: 401, code: "ERR_TOKEN_INVALID" },
   { name: "signing key wrong on publish", request: () => publish(msg(1), { Authorization: "Bearer wrong-key" }), status: 401, code: "ERR_INVALID_KEY" },
   { name: "publish without a key", request: () => ({ ...publish(msg(1)), headers: { "Content-Type": "application/json" } }), status: 401, code: "ERR_UNAUTHORIZED" },
