@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { z } from "zod"
 import { openStream, type TestStream } from "../testing/openStream.ts"
 import { type RunningGateway, startGateway } from "../testing/startGateway.ts"
+import { EDGE_CASES } from "./edgeCases.ts"
 import { FALLBACK_KEY, HOSTILE_CASES, KEY, VICTIM } from "./hostileCases.ts"
 import { sendRaw } from "./sendRaw.ts"
 
@@ -38,10 +39,16 @@ afterAll(async () => {
   await gw?.close()
 })
 
-describe(`hostile input (${HOSTILE_CASES.length} cases)`, () => {
-  it("has at least 40 cases", () => expect(HOSTILE_CASES.length).toBeGreaterThanOrEqual(40))
+const CASES = [...HOSTILE_CASES, ...EDGE_CASES]
 
-  it.each(HOSTILE_CASES.map((c) => [c.name, c] as const))("%s", async (_name, hostile) => {
+describe(`hostile input (${CASES.length} cases)`, () => {
+  it("has at least 60 cases, and 30 more at the HTTP edge", () => {
+    expect(HOSTILE_CASES.length).toBeGreaterThanOrEqual(60)
+    expect(EDGE_CASES.length).toBeGreaterThanOrEqual(30)
+    expect(new Set(CASES.map((c) => c.name)).size).toBe(CASES.length)
+  })
+
+  it.each(CASES.map((c) => [c.name, c] as const))("%s", async (_name, hostile) => {
     const before = await metric("conduit_messages_published_total")
     const logsBefore = logged.length
     const { responses, final } = await sendRaw(gw.port, await hostile.request())
