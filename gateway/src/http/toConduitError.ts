@@ -14,9 +14,10 @@ const BODY_ERRORS: Record<string, ErrorCode> = {
 /**
  * Normalizes anything thrown into a ConduitError. What the request parsers
  * throw is the client's mistake and keeps a 4xx code: a path parameter whose
- * percent-encoding does not decode (the router's `URIError`), a body whose
- * gzip, deflate or brotli stream is corrupt or cut short (zlib's error,
- * tagged 400 by body-parser). Only the rest is `ERR_INTERNAL`.
+ * percent-encoding does not decode (the router's `URIError`), and what the
+ * host app's body-parser throws when the router is mounted after it (its
+ * `type`s, or zlib's error for a corrupt gzip body, tagged 400). Only the
+ * rest is `ERR_INTERNAL`.
  */
 export function toConduitError(error: unknown): ConduitError {
   if (error instanceof ConduitError) return error

@@ -1,26 +1,28 @@
 import { ConduitError, ErrorCode } from "@conduit/shared"
-import express, { type RequestHandler } from "express"
+import type { RequestHandler } from "express"
 import type { GatewayContext } from "../GatewayContext.ts"
 import { assertJsonContentType } from "../http/assertJsonContentType.ts"
 import { bearerOf } from "../http/credentials.ts"
 import { parseJsonBody } from "../http/parseJsonBody.ts"
+import { hasBody, readBody } from "../http/readBody.ts"
 import { publishInputsOf } from "../publish/preparePublish.ts"
 
 /**
  * Content type check, then the body read (inflated when compressed) within
- * `maxRequestBytes` and parsed as strict JSON (`parseJsonBody`).
+ * `maxRequestBytes` (`readBody`) and parsed as strict JSON (`parseJsonBody`).
  */
 export function jsonBody(ctx: GatewayContext): RequestHandler[] {
   const requireJson: RequestHandler = (req, _res, next) => {
     assertJsonContentType(req.headers["content-type"])
     next()
   }
-  const parse: RequestHandler = (req, _res, next) => {
-    // No body at all (neither Content-Length nor chunked) leaves req.body undefined, for the route to refuse.
-    if (Buffer.isBuffer(req.body)) req.body = parseJsonBody(req.body)
+  const parse: RequestHandler = async (req, _res, next) => {
+    // No body at all (neither Content-Length nor chunked) leaves req.body undefined, for the route to refuse;
+    // one the host app's own body parser already read (the router mounted after it) is taken as it parsed it.
+    if (hasBody(req) && !req.readableEnded) req.body = parseJsonBody(await readBody(req, ctx.options.maxRequestBytes))
     next()
   }
-  return [requireJson, express.raw({ limit: ctx.options.maxRequestBytes, type: () => true }), parse]
+  return [requireJson, parse]
 }
 
 /** `POST /v1/publish`: one message or `{ messages: [...] }` → 202 `{ ids }`. */
