@@ -14,10 +14,3 @@ export function assertBodyFits(headers: IncomingHttpHeaders, limit: number): voi
     throw new ConduitError(ErrorCode.PAYLOAD_TOO_LARGE, `the body is ${size} bytes; the limit is ${limit}`, { details: { limit, size } })
   }
 }
-
-/** True while a request's body has bytes the server has not read: answering now must close the connection. */
-export function hasUnreadBody(req: { complete: boolean; headers: IncomingHttpHeaders }): boolean {
-  if (req.complete) return false
-  const declared = req.headers["content-length"]
-  return req.headers["transfer-encoding"] !== undefined || (declared !== undefined && Number(declared) > 0)
-}

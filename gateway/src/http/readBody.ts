@@ -11,9 +11,15 @@ const DECODERS: Record<string, () => Readable & NodeJS.WritableStream> = {
   br: createBrotliDecompress,
 }
 
-/** Whether the request carries a body at all (RFC 9112 §6.3: a Content-Length, or Transfer-Encoding). */
+/** Whether the request carries a body (RFC 9112 §6.3: Transfer-Encoding, or a Content-Length above 0). */
 export function hasBody(req: IncomingMessage): boolean {
-  return req.headers["transfer-encoding"] !== undefined || req.headers["content-length"] !== undefined
+  const declared = req.headers["content-length"]
+  return req.headers["transfer-encoding"] !== undefined || (declared !== undefined && Number(declared) > 0)
+}
+
+/** True while a request's body has bytes the server has not read: answering now must close the connection. */
+export function hasUnreadBody(req: IncomingMessage): boolean {
+  return !req.complete && hasBody(req)
 }
 
 /**

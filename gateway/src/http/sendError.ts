@@ -1,6 +1,6 @@
 import { ConduitError, ErrorCode } from "@conduit/shared"
 import type { ErrorRequestHandler, Response } from "express"
-import { hasUnreadBody } from "./assertBodyFits.ts"
+import { hasUnreadBody } from "./readBody.ts"
 import { toConduitError } from "./toConduitError.ts"
 
 export function sendError(res: Response, error: ConduitError): void {
