@@ -63,7 +63,7 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
     options.broker ??
     (options.redisUrl
       ? createRedisBroker({ url: options.redisUrl, prefix: options.redisPrefix, ...bounds, logger })
-      : createMemoryBroker(bounds))
+      : createMemoryBroker({ ...bounds, historyBytes: options.historyBytes, idempotencyKeys: options.idempotencyKeys }))
   const runStore = options.redisUrl
     ? createRedisRunStore({ url: options.redisUrl, prefix: options.redisPrefix, redisOptions: { lazyConnect: true } })
     : createMemoryRunStore()
@@ -102,6 +102,8 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
     try {
       results = await broker.publish(prepared)
     } catch (error) {
+      // A broker's own answer (e.g. too many idempotency keys) stands as it is.
+      if (error instanceof ConduitError) throw error
       throw new ConduitError(ErrorCode.BROKER_UNAVAILABLE, "broker failed to publish; retry", { cause: error })
     }
     let duplicates = 0

@@ -4,7 +4,8 @@ import type { Logger } from "pino"
 import type { Broker, BrokerListener, PreparedMessage, PublishResult, ReadResult, StoredMessage } from "./Broker.ts"
 import { createRedisConnections } from "./redisConnections.ts"
 import { redisKeysOf, type RedisChannelKeys } from "./redisKeys.ts"
-import { envelopeTail, messageOfEntry, messagesOfLive, type StreamEntry } from "./redisMessages.ts"
+import { messageOfEntry, messagesOfLive, type StreamEntry } from "./redisMessages.ts"
+import { envelopeTail } from "./storedMessage.ts"
 import { PUBLISH_SCRIPT, READ_SCRIPT } from "./redisScripts.ts"
 
 export interface RedisBrokerOptions {

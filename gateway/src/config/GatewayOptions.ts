@@ -24,8 +24,21 @@ export interface GatewayOptions {
   redisPrefix?: string
   /** Messages retained per channel. @default 1000 */
   historySize?: number
-  /** Age bound of retained messages, ms. @default 300000 */
+  /** Age bound of retained messages, ms; idempotency keys are remembered as long. @default 300000 */
   historyTtlMs?: number
+  /**
+   * Bytes of serialized `data` retained per channel, beside the count and age
+   * bounds: the oldest messages go first, the newest always stays (so it must
+   * be at least `maxMessageBytes`). @default 16777216
+   */
+  historyBytes?: number
+  /**
+   * Idempotency keys the memory broker remembers at once (each for
+   * `historyTtlMs`). Past it a publish with a new key is refused with
+   * `429 ERR_RATE_LIMITED` until older keys expire: a key is never forgotten
+   * early. (On Redis, keys live in Redis, bounded by its memory.) @default 1000000
+   */
+  idempotencyKeys?: number
   /** Heartbeat comment interval, ms. @default 15000 */
   heartbeatMs?: number
   /** Largest serialized `data` accepted, bytes. @default 524288 */

@@ -31,6 +31,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayOpt
     redisPrefix: env.CONDUIT_REDIS_PREFIX || undefined,
     historySize: int("CONDUIT_HISTORY_SIZE"),
     historyTtlMs: int("CONDUIT_HISTORY_TTL_MS"),
+    historyBytes: int("CONDUIT_HISTORY_BYTES"),
+    idempotencyKeys: int("CONDUIT_IDEMPOTENCY_KEYS"),
     heartbeatMs: int("CONDUIT_HEARTBEAT_MS"),
     maxMessageBytes: int("CONDUIT_MAX_MESSAGE_BYTES"),
     maxRequestBytes: int("CONDUIT_MAX_REQUEST_BYTES"),

@@ -23,6 +23,8 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     channels: options.channels ?? [],
     historySize: options.historySize ?? DEFAULTS.historySize,
     historyTtlMs: options.historyTtlMs ?? DEFAULTS.historyTtlMs,
+    historyBytes: options.historyBytes ?? DEFAULTS.historyBytes,
+    idempotencyKeys: options.idempotencyKeys ?? DEFAULTS.idempotencyKeys,
     heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULTS.maxMessageBytes,
     maxBatchMessages: options.maxBatchMessages ?? DEFAULTS.maxBatchMessages,
@@ -40,11 +42,16 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
   if (production && resolved.dev) {
     throw new ConduitError(ErrorCode.CONFIG, "dev mode cannot be enabled in production")
   }
-  for (const name of ["historySize", "historyTtlMs", "heartbeatMs", "maxMessageBytes", "maxBatchMessages", "maxRequestBytes", "slowConsumerBytes", "tokenTtlSeconds", "retryMs", "headersTimeoutMs"] as const) {
+  for (const name of ["historySize", "historyTtlMs", "historyBytes", "idempotencyKeys", "heartbeatMs", "maxMessageBytes", "maxBatchMessages", "maxRequestBytes", "slowConsumerBytes", "tokenTtlSeconds", "retryMs", "headersTimeoutMs"] as const) {
     const value = resolved[name]
     if (!Number.isInteger(value) || value <= 0) {
       throw new ConduitError(ErrorCode.CONFIG, `${name} must be a positive integer`, { details: { option: name, value } })
     }
+  }
+  if (resolved.historyBytes < resolved.maxMessageBytes) {
+    throw new ConduitError(ErrorCode.CONFIG, "historyBytes must be at least maxMessageBytes: the newest message is always retained", {
+      details: { option: "historyBytes", value: resolved.historyBytes, maxMessageBytes: resolved.maxMessageBytes },
+    })
   }
   for (const name of ["maxStreamsPerIp", "publishRatePerSecond"] as const) {
     const value = resolved[name]
