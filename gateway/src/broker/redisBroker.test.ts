@@ -122,20 +122,20 @@ describe("redis broker: ids, envelope, live fan-out", () => {
   })
 
   it("uses sharded Pub/Sub on Redis 7 and plain Pub/Sub when told to; both deliver", async () => {
-    const version = Number(/redis_version:(\d+)/.exec(await raw.info("server"))![1])
-    for (const shardedPubSub of [true, false] as const) {
-      if (shardedPubSub && version < 7) continue
-      const [a, b] = [await node({ shardedPubSub }), await node({ shardedPubSub })]
+    for (const pubSub of ["sharded", "plain"] as const) {
+      const prefix = `${pubSub}${n}:` // one deployment per mode: a deployment has one
+      const [a, b] = [await node({ pubSub, prefix }), await node({ pubSub, prefix })]
       const channel = fresh()
       const c = collector()
       await b.subscribe(channel, c.listener)
-      const key = `conduit:{${channel}}:live`
-      const listed = shardedPubSub ? await raw.call("PUBSUB", "SHARDCHANNELS", key) : await raw.call("PUBSUB", "CHANNELS", key)
+      const key = `${prefix}{${channel}}:live`
+      const listed = pubSub === "sharded" ? await raw.call("PUBSUB", "SHARDCHANNELS", key) : await raw.call("PUBSUB", "CHANNELS", key)
       expect(listed).toEqual([key])
       await a.publish([msg(channel, "hi")])
       await c.until(1)
     }
   })
+
 })
 
 describe("redis broker: idempotency across nodes", () => {
@@ -223,6 +223,55 @@ describe("redis broker: history bounds and $gap", () => {
     const [first] = await ids(a, channel, 1)
     expect(await a.read(channel, "1000-0")).toMatchObject({ gap: { lastEventId: "1000-0", oldest: first }, messages: [{ id: first }] })
     expect(await a.read(channel, "0-0")).toMatchObject({ gap: null, messages: [{ id: first }] })
+  })
+})
+
+describe("redis broker: retained bytes and replayed messages", () => {
+  it("keeps at most historyBytes of data per channel in Redis, dropping the oldest and saying so", async () => {
+    const a = await node({ historyBytes: 1000 })
+    const channel = fresh()
+    const big = `"${"x".repeat(398)}"`
+    const results = await a.publish([1, 2, 3, 4].map((i) => ({ ...msg(channel, i), dataJson: big })))
+    expect(await raw.xlen(`conduit:{${channel}}:stream`)).toBe(2)
+    const all = await a.read(channel, "0")
+    expect(all.messages.map((m) => m.id)).toEqual([results[2]!.id, results[3]!.id])
+    expect(all.gap).toEqual({ lastEventId: "0", oldest: results[2]!.id })
+    expect((await a.read(channel, results[1]!.id)).gap).toBeNull()
+  })
+
+  it("hands every reader of a subscribed channel the same stored messages, live or replayed: one frame per message per node", async () => {
+    const a = await node()
+    const channel = fresh()
+    const c = collector()
+    await a.subscribe(channel, c.listener)
+    await ids(a, channel, 3)
+    await c.until(3)
+    const first = await a.read(channel, "0")
+    const second = await a.read(channel, first.messages[0]!.id)
+    expect(first.messages).toHaveLength(3)
+    first.messages.forEach((m, i) => expect(m).toBe(c.got[i]))
+    second.messages.forEach((m, i) => expect(m).toBe(first.messages[i + 1]))
+  })
+
+  it("holds a message once: no copy of its JSON beside its frame", async () => {
+    const a = await node()
+    const channel = fresh()
+    await a.publish([msg(channel, "y".repeat(2000))])
+    const [m] = (await a.read(channel, "0")).messages
+    expect(Object.values(m!).filter((v) => typeof v === "string" && v.length > 1000).map((v) => v.length)).toEqual([])
+  })
+
+  it("reports a gap for a resume from an id the channel does not hold (lost, or never sent)", async () => {
+    const a = await node()
+    const channel = fresh()
+    const [x] = await ids(a, channel, 1)
+    const xMs = Number(x!.split("-")[0])
+    await expect.poll(() => Date.now(), { interval: 1 }).toBeGreaterThan(xMs + 1) // the next id is a later millisecond
+    const [y] = await ids(a, channel, 1, 1)
+    for (const after of [`${xMs}-9`, `${Number(y!.split("-")[0]) + 1000}-0`]) {
+      expect((await a.read(channel, after)).gap).toEqual({ lastEventId: after, oldest: x })
+    }
+    expect((await a.read(channel, x!)).gap).toBeNull()
   })
 })
 

@@ -20,8 +20,21 @@ export interface GatewayOptions {
    * @default none (memory broker)
    */
   redisUrl?: string
+  /**
+   * Redis Cluster seed nodes (`host:port` or `redis://[user:password@]host:port`):
+   * the same as `redisUrl`, on a cluster (ioredis' Cluster client). Not both.
+   * @default none
+   */
+  redisCluster?: readonly string[]
   /** Prefix of the Redis broker's keys and Pub/Sub channels. @default "conduit:" */
   redisPrefix?: string
+  /**
+   * How live messages travel between nodes: "sharded" (SPUBLISH, Redis ≥ 7;
+   * always on a cluster), "plain", or "auto". The first node records the
+   * deployment's mode in Redis; "auto" follows it, a node set otherwise
+   * refuses to run (a mixed fleet silently loses live messages). @default "auto"
+   */
+  redisPubSub?: "sharded" | "plain" | "auto"
   /** Messages retained per channel. @default 1000 */
   historySize?: number
   /** Age bound of retained messages, ms; idempotency keys are remembered as long. @default 300000 */

@@ -1,7 +1,7 @@
 import { ConduitError, DEFAULTS, ErrorCode } from "@conduit/shared"
 import type { GatewayOptions } from "./GatewayOptions.ts"
 
-type OptionalOption = "signingKey" | "signingKeyFallback" | "broker" | "redisUrl" | "redisPrefix" | "logger" | "logLevel"
+type OptionalOption = "signingKey" | "signingKeyFallback" | "broker" | "redisUrl" | "redisCluster" | "redisPrefix" | "logger" | "logLevel"
 export type ResolvedOptions = Required<Omit<GatewayOptions, OptionalOption>> & Pick<GatewayOptions, OptionalOption>
 
 /** Fills defaults and refuses unsafe or malformed settings (`ERR_CONFIG`). */
@@ -38,6 +38,13 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     maxStreamsPerIp: options.maxStreamsPerIp ?? 0,
     publishRatePerSecond: options.publishRatePerSecond ?? 0,
     headersTimeoutMs: options.headersTimeoutMs ?? 10_000,
+    redisPubSub: options.redisPubSub ?? "auto",
+  }
+  if (resolved.redisUrl && resolved.redisCluster?.length) {
+    throw new ConduitError(ErrorCode.CONFIG, "set CONDUIT_REDIS_URL (one server) or CONDUIT_REDIS_CLUSTER (seed nodes), not both")
+  }
+  if (!["sharded", "plain", "auto"].includes(resolved.redisPubSub)) {
+    throw new ConduitError(ErrorCode.CONFIG, "redisPubSub must be sharded, plain or auto", { details: { option: "redisPubSub", value: resolved.redisPubSub } })
   }
   if (production && resolved.dev) {
     throw new ConduitError(ErrorCode.CONFIG, "dev mode cannot be enabled in production")
