@@ -17,6 +17,7 @@ import {
 } from "../functions/createFunctionsRuntime.ts"
 import type { ConduitFunction, FunctionConfig, FunctionHandler, SendEvent } from "../functions/FunctionConfig.ts"
 import type { RunRecord } from "../functions/RunStore.ts"
+import { publishWithRetry, type PublishRetryOptions } from "./publishRetry.ts"
 import { httpTransport, inProcessTransport, type PublishTransport } from "./publishTransport.ts"
 
 export interface ConduitOptions {
@@ -30,6 +31,13 @@ export interface ConduitOptions {
   fetch?: typeof fetch
   /** Functions runtime: run store, retry backoff, timers. @default memory store, exponential backoff from 1 s */
   functions?: FunctionsRuntimeOptions
+  /**
+   * Publishes carry an idempotency key each and are retried while the gateway
+   * answers "not published" (503) or "outcome unknown" (504, network): the
+   * caller sees each message published once, or an error.
+   * @default { idempotencyKeys: true, retries: 6, initialDelayMs: 100, maxDelayMs: 2000 }
+   */
+  publishRetry?: PublishRetryOptions
 }
 
 export interface PublishOptions {
@@ -55,6 +63,7 @@ export class Conduit {
   readonly signingKey: string | undefined
   /** The functions runtime: what `createFunction`, `send` and `cancel` use (`waitForRun` lives here too). */
   readonly functions: FunctionsRuntime
+  private readonly publishRetry: PublishRetryOptions
 
   constructor(options: ConduitOptions) {
     if (options.gateway) {
@@ -66,10 +75,11 @@ export class Conduit {
     }
     this.url = options.url
     this.signingKey = options.signingKey
+    this.publishRetry = options.publishRetry ?? {}
     this.functions = createFunctionsRuntime(
       {
         publish: (topic, data, publishOptions) => this.publish(topic, data, publishOptions),
-        publishRaw: (inputs) => this.transport.publish(inputs),
+        publishRaw: (inputs) => publishWithRetry((keyed) => this.transport.publish(keyed), inputs, this.publishRetry),
       },
       // In-process, runs live where the gateway keeps state (Redis when it runs on Redis).
       { ...(options.gateway ? { store: options.gateway.runStore } : {}), ...options.functions },
@@ -82,7 +92,7 @@ export class Conduit {
     return { id: id! }
   }
 
-  /** Publishes several messages in one request, in order, all or none. */
+  /** Publishes several messages in one request, in order, all or none (retried with their idempotency keys, see `publishRetry`). */
   async publishMany(messages: ReadonlyArray<{ topic: TopicRef; data: unknown } & PublishOptions>): Promise<string[]> {
     const inputs: PublishInput[] = []
     for (const { topic, data, runId, idempotencyKey } of messages) {
@@ -100,7 +110,7 @@ export class Conduit {
         ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
       })
     }
-    return this.transport.publish(inputs)
+    return publishWithRetry((keyed) => this.transport.publish(keyed), inputs, this.publishRetry)
   }
 
   /**
