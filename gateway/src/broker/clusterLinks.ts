@@ -1,7 +1,8 @@
 import { ConduitError, ErrorCode, isConduitError } from "@conduit/shared"
 import { Cluster, type ClusterNode, type ClusterOptions } from "ioredis"
 import { agreeLiveMode } from "./liveMode.ts"
-import { connectionOptions, liveModeKey, type LinksOptions, type RedisLinks, waitReady, withScripts } from "./redisLinks.ts"
+import { createReadiness } from "./readiness.ts"
+import { connectionOptions, liveModeKey, type LinksOptions, type RedisLinks, withScripts } from "./redisLinks.ts"
 import { createShardSubscribers } from "./shardSubscribers.ts"
 
 const MODE_RETRY_MS = 1000
@@ -59,23 +60,18 @@ export function createClusterLinks(seeds: readonly string[], options: LinksOptio
     logger,
     events,
   })
-  const listeners = new Set<(ready: boolean) => void>()
   let agreed = false
-  let ready = false
   let closed = false
   let modeTimer: NodeJS.Timeout | undefined
 
-  const setReady = (value: boolean): void => {
-    if (value === ready) return
-    ready = value
+  const readiness = createReadiness((value) => {
     if (value) logger?.info({ mode: "sharded", cluster: true }, "redis broker ready")
     else {
       events.lost("all")
       if (!closed) logger?.warn("redis cluster unavailable: streams closed, publishes refused until it is back")
     }
-    for (const listener of [...listeners]) listener(value)
-  }
-  const update = (): void => setReady(!closed && agreed && cmd.status === "ready" && reads.status === "ready")
+  })
+  const update = (): void => readiness.set(!closed && agreed && cmd.status === "ready" && reads.status === "ready")
 
   const checkMode = (): void => {
     if (closed || agreed || cmd.status !== "ready") return
@@ -129,17 +125,13 @@ export function createClusterLinks(seeds: readonly string[], options: LinksOptio
       connectPrimaries(cmd)
       return primaryConnection(cmd, slot)?.status === "ready"
     },
-    isReady: () => ready,
-    onReadyChange(listener) {
-      listeners.add(listener)
-      return () => listeners.delete(listener)
-    },
-    whenReady: (timeoutMs) => waitReady(() => ready, listeners, timeoutMs),
+    isReady: readiness.isReady,
+    onReadyChange: readiness.onReadyChange,
+    whenReady: readiness.whenReady,
     async close() {
       closed = true
       clearTimeout(modeTimer)
-      listeners.clear()
-      ready = false
+      readiness.clear()
       live.close()
       await Promise.all([cmd, reads].map((c) => c.quit().catch(() => c.disconnect())))
     },

@@ -1,39 +1,14 @@
 import { compareIds, type Envelope } from "@conduit/shared"
-import type { Redis } from "ioredis"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
-import { inspectorClient } from "../testing/inspectorClient.ts"
-import { startRedis, type TestRedis } from "../testing/redisServer.ts"
+import { describe, expect, it } from "vitest"
+import { redisBrokerRig } from "../testing/redisBrokerRig.ts"
 import type { PreparedMessage, StoredMessage } from "./Broker.ts"
 import { createMemoryBroker } from "./memoryBroker.ts"
-import { createRedisBroker, type RedisBroker, type RedisBrokerOptions } from "./redisBroker.ts"
+import type { RedisBroker } from "./redisBroker.ts"
 import { messageJson } from "./storedMessage.ts"
 
-let redis: TestRedis
-let raw: Redis
-const brokers: RedisBroker[] = []
-let n = 0
+const rig = redisBrokerRig("ch")
+const { node, fresh } = rig
 
-beforeAll(async () => {
-  redis = await startRedis()
-  raw = inspectorClient(redis.url)
-})
-afterAll(async () => {
-  raw.disconnect()
-  await redis.close()
-})
-afterEach(async () => {
-  await Promise.all(brokers.splice(0).map((b) => b.close()))
-})
-
-/** A broker ("node") on the test Redis, ready. */
-async function node(options: Partial<RedisBrokerOptions> = {}): Promise<RedisBroker> {
-  const broker = createRedisBroker({ url: redis.url, ...options })
-  brokers.push(broker)
-  expect(await broker.whenReady(5000)).toBe(true)
-  return broker
-}
-
-const fresh = () => `ch:${process.pid}.${++n}`
 const msg = (channel: string, data: unknown, extra: Partial<PreparedMessage> = {}): PreparedMessage => ({
   channel,
   topic: "t",
@@ -64,7 +39,7 @@ describe("redis broker: ids, envelope, live fan-out", () => {
     const [r1, r2] = await a.publish(input)
     expect(r1!.id).toMatch(/^\d+-\d+$/)
     expect(compareIds(r2!.id, r1!.id)).toBeGreaterThan(0)
-    expect(await raw.xlen(`conduit:{${channel}}:stream`)).toBe(2)
+    expect(await rig.raw.xlen(`conduit:{${channel}}:stream`)).toBe(2)
     const { messages, gap } = await a.read(channel, "0")
     expect(gap).toBeNull()
     const createdAt = new Date(Number(r2!.id.split("-")[0])).toISOString()
@@ -123,13 +98,13 @@ describe("redis broker: ids, envelope, live fan-out", () => {
 
   it("uses sharded Pub/Sub on Redis 7 and plain Pub/Sub when told to; both deliver", async () => {
     for (const pubSub of ["sharded", "plain"] as const) {
-      const prefix = `${pubSub}${n}:` // one deployment per mode: a deployment has one
+      const prefix = `${fresh()}:` // a deployment per mode: each has one
       const [a, b] = [await node({ pubSub, prefix }), await node({ pubSub, prefix })]
       const channel = fresh()
       const c = collector()
       await b.subscribe(channel, c.listener)
       const key = `${prefix}{${channel}}:live`
-      const listed = pubSub === "sharded" ? await raw.call("PUBSUB", "SHARDCHANNELS", key) : await raw.call("PUBSUB", "CHANNELS", key)
+      const listed = pubSub === "sharded" ? await rig.raw.call("PUBSUB", "SHARDCHANNELS", key) : await rig.raw.call("PUBSUB", "CHANNELS", key)
       expect(listed).toEqual([key])
       await a.publish([msg(channel, "hi")])
       await c.until(1)
@@ -167,7 +142,7 @@ describe("redis broker: idempotency across nodes", () => {
     const a = await node({ historyTtlMs: 300 })
     const channel = fresh()
     const [first] = await a.publish([msg(channel, 1, { idempotencyKey: "k" })])
-    expect(await raw.pttl(`conduit:{${channel}}:idem:k`)).toBeGreaterThan(0)
+    expect(await rig.raw.pttl(`conduit:{${channel}}:idem:k`)).toBeGreaterThan(0)
     await new Promise((r) => setTimeout(r, 400))
     const [later] = await a.publish([msg(channel, 1, { idempotencyKey: "k" })])
     expect(later!.duplicate).toBe(false)
@@ -180,7 +155,7 @@ describe("redis broker: history bounds and $gap", () => {
     const a = await node({ historySize: 3 })
     const channel = fresh()
     const all = await ids(a, channel, 10)
-    expect(await raw.xlen(`conduit:{${channel}}:stream`)).toBe(3)
+    expect(await rig.raw.xlen(`conduit:{${channel}}:stream`)).toBe(3)
     const kept = all.slice(7)
     expect(await a.read(channel, "0")).toMatchObject({ gap: { lastEventId: "0", oldest: kept[0] } })
     expect((await a.read(channel, "0")).messages.map((m) => m.id)).toEqual(kept)
@@ -204,11 +179,11 @@ describe("redis broker: history bounds and $gap", () => {
     expect(await a.read(channel, old[0]!)).toEqual({ messages: [], gap: { lastEventId: old[0], oldest: null } })
     expect(await a.read(channel, old[2]!)).toEqual({ messages: [], gap: null })
     const [next] = await ids(a, channel, 1, 3)
-    expect(await raw.xlen(`conduit:{${channel}}:stream`)).toBe(1)
+    expect(await rig.raw.xlen(`conduit:{${channel}}:stream`)).toBe(1)
     expect(await a.read(channel, old[1]!)).toMatchObject({ gap: { lastEventId: old[1], oldest: next }, messages: [{ id: next }] })
     expect(await a.read(channel, old[2]!)).toMatchObject({ gap: null, messages: [{ id: next }] })
     // Idle keys expire with their messages.
-    expect(await raw.pttl(`conduit:{${channel}}:stream`)).toBeLessThanOrEqual(1300)
+    expect(await rig.raw.pttl(`conduit:{${channel}}:stream`)).toBeLessThanOrEqual(1300)
   })
 
   it("reports a gap with oldest null for a channel it knows nothing of, except when starting from 0", async () => {
@@ -232,7 +207,7 @@ describe("redis broker: retained bytes and replayed messages", () => {
     const channel = fresh()
     const big = `"${"x".repeat(398)}"`
     const results = await a.publish([1, 2, 3, 4].map((i) => ({ ...msg(channel, i), dataJson: big })))
-    expect(await raw.xlen(`conduit:{${channel}}:stream`)).toBe(2)
+    expect(await rig.raw.xlen(`conduit:{${channel}}:stream`)).toBe(2)
     const all = await a.read(channel, "0")
     expect(all.messages.map((m) => m.id)).toEqual([results[2]!.id, results[3]!.id])
     expect(all.gap).toEqual({ lastEventId: "0", oldest: results[2]!.id })
@@ -283,14 +258,14 @@ describe("redis broker: losing Redis", () => {
     await a.subscribe(channel, c.listener)
     const changes: boolean[] = []
     a.onReadyChange((ready) => changes.push(ready))
-    await redis.stop()
+    await rig.redis.stop()
     await expect.poll(() => a.isReady(), { timeout: 3000 }).toBe(false)
     const t0 = Date.now()
     await expect(a.publish([msg(channel, "lost")])).rejects.toMatchObject({ code: "ERR_BROKER_UNAVAILABLE" })
     await expect(a.subscribe(fresh(), () => {})).rejects.toMatchObject({ code: "ERR_BROKER_UNAVAILABLE" })
     await expect(a.read(channel, "0")).rejects.toMatchObject({ code: "ERR_BROKER_UNAVAILABLE" })
     expect(Date.now() - t0).toBeLessThan(500)
-    await redis.start()
+    await rig.redis.start()
     expect(await a.whenReady(5000)).toBe(true)
     expect(changes).toEqual([false, true])
     await a.publish([msg(channel, "after")])
@@ -306,9 +281,9 @@ describe("redis broker: losing Redis", () => {
     await a.subscribe(channel, c.listener)
     await ids(b, channel, 1)
     await c.until(1)
-    const list = (await raw.client("LIST")) as string
+    const list = (await rig.raw.client("LIST")) as string
     const subId = /id=(\d+) .*name=nodeA-sub/.exec(list)![1]!
-    await raw.client("KILL", "ID", subId)
+    await rig.raw.client("KILL", "ID", subId)
     await expect.poll(() => a.isReady(), { timeout: 2000 }).toBe(false)
     await ids(b, channel, 5, 1) // published while node A cannot hear Pub/Sub
     expect(await a.whenReady(5000)).toBe(true)
@@ -323,12 +298,12 @@ describe("redis broker: losing Redis", () => {
     const channel = fresh()
     const c = collector()
     await a.subscribe(channel, c.listener)
-    redis.pause()
+    rig.redis.pause()
     try {
       await expect.poll(() => a.isReady(), { timeout: 3000 }).toBe(false)
       await expect(a.publish([msg(channel, "lost")])).rejects.toMatchObject({ code: "ERR_BROKER_UNAVAILABLE" })
     } finally {
-      redis.resume()
+      rig.redis.resume()
     }
     expect(await a.whenReady(10_000)).toBe(true)
     await a.publish([msg(channel, "after")])
@@ -340,7 +315,7 @@ describe("redis broker: losing Redis", () => {
     const a = await node({ redisOptions: { connectionName: "closing" } })
     await a.subscribe(fresh(), () => {})
     await a.close()
-    await expect.poll(async () => ((await raw.client("LIST")) as string).includes("name=closing"), { timeout: 2000 }).toBe(false)
+    await expect.poll(async () => ((await rig.raw.client("LIST")) as string).includes("name=closing"), { timeout: 2000 }).toBe(false)
     expect(a.isReady()).toBe(false)
   })
 })

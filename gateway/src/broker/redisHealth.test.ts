@@ -1,42 +1,20 @@
-import type { Redis } from "ioredis"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { inspectorClient } from "../testing/inspectorClient.ts"
 import { recordingLogger } from "../testing/recordingLogger.ts"
-import { startRedis, type TestRedis } from "../testing/redisServer.ts"
-import { createRedisBroker, type RedisBroker, type RedisBrokerOptions } from "./redisBroker.ts"
+import { redisBrokerRig } from "../testing/redisBrokerRig.ts"
 
-let redis: TestRedis
-let raw: Redis
-const brokers: RedisBroker[] = []
-
-beforeAll(async () => {
-  redis = await startRedis()
-  raw = inspectorClient(redis.url)
-})
-afterAll(async () => {
-  raw.disconnect()
-  await redis.close()
-})
-afterEach(async () => {
-  await Promise.all(brokers.splice(0).map((b) => b.close()))
-})
-
-async function node(options: Partial<RedisBrokerOptions> = {}): Promise<RedisBroker> {
-  const broker = createRedisBroker({ url: redis.url, ...options })
-  brokers.push(broker)
-  expect(await broker.whenReady(5000)).toBe(true)
-  return broker
-}
+const rig = redisBrokerRig("hc")
+const { node } = rig
 
 /** Client names by address, from CLIENT LIST. */
 async function namesByAddress(): Promise<Map<string, string>> {
-  const list = (await raw.client("LIST")) as string
+  const list = (await rig.raw.client("LIST")) as string
   return new Map([...list.matchAll(/addr=(\S+) .*?name=(\S*)/g)].map((m) => [m[1]!, m[2]!]))
 }
 
 describe("redis broker: health check", () => {
   it("sends its PINGs on a connection of its own, never on the ones that carry commands", async () => {
-    const monitor = await inspectorClient(redis.url).monitor()
+    const monitor = await inspectorClient(rig.redis.url).monitor()
     const sources: string[] = []
     monitor.on("monitor", (_time: string, args: string[], source: string) => {
       if (args[0]?.toLowerCase() === "ping") sources.push(source)
@@ -56,11 +34,11 @@ describe("redis broker: health check", () => {
     const a = await node({ commandTimeoutMs: 500, healthCheckMs: 50, logger: log.logger })
     const changes: boolean[] = []
     a.onReadyChange((ready) => changes.push(ready))
-    redis.pause()
+    rig.redis.pause()
     try {
       await expect.poll(() => log.lines.some((l) => /PING/.test(l.msg)), { timeout: 5000 }).toBe(true)
     } finally {
-      redis.resume()
+      rig.redis.resume()
     }
     expect(await a.whenReady(5000)).toBe(true)
     expect(changes).toEqual([])

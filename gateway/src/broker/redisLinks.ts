@@ -1,6 +1,7 @@
 import type { Cluster, Redis, RedisOptions } from "ioredis"
 import type { Logger } from "pino"
 import type { LiveModeSetting } from "./liveMode.ts"
+import type { Readiness } from "./readiness.ts"
 import { MARK_LOSS_SCRIPT, PUBLISH_SCRIPT, READ_SCRIPT } from "./redisScripts.ts"
 
 /** The broker's scripts, as commands (`defineCommand`). */
@@ -31,7 +32,7 @@ export interface LinkEvents {
 }
 
 /** The connections of a Redis broker, on one server or a cluster, and their joint readiness. */
-export interface RedisLinks {
+export interface RedisLinks extends Readiness {
   /** Publishes. */
   readonly cmd: ScriptClient
   /** Replay reads, on connections of their own: a large replay never holds up a publish. */
@@ -48,9 +49,6 @@ export interface RedisLinks {
    * true. Always true on one server (ioredis says so itself there).
    */
   canSend(slot: number): boolean
-  isReady(): boolean
-  onReadyChange(listener: (ready: boolean) => void): () => void
-  whenReady(timeoutMs: number): Promise<boolean>
   close(): Promise<void>
 }
 
@@ -86,24 +84,6 @@ export function connectionOptions(options: LinksOptions): RedisOptions {
 
 /** `prefix + "pubsub"`: where a deployment records its live mode. */
 export const liveModeKey = (prefix: string): string => `${prefix}pubsub`
-
-/** Resolves true once `isReady()`, false after `timeoutMs`. */
-export function waitReady(isReady: () => boolean, listeners: Set<(ready: boolean) => void>, timeoutMs: number): Promise<boolean> {
-  if (isReady()) return Promise.resolve(true)
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      listeners.delete(onChange)
-      resolve(false)
-    }, timeoutMs)
-    const onChange = (value: boolean): void => {
-      if (!value) return
-      clearTimeout(timer)
-      listeners.delete(onChange)
-      resolve(true)
-    }
-    listeners.add(onChange)
-  })
-}
 
 /** Defines the broker's scripts on a client (EVALSHA, loaded again by ioredis where a server lost them). */
 export function withScripts<C extends Redis | Cluster>(client: C): C & ScriptCommands {

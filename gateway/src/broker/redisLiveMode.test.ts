@@ -1,59 +1,38 @@
-import type { Redis } from "ioredis"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
-import { inspectorClient } from "../testing/inspectorClient.ts"
+import { describe, expect, it } from "vitest"
 import { recordingLogger } from "../testing/recordingLogger.ts"
-import { startRedis, type TestRedis } from "../testing/redisServer.ts"
+import { redisBrokerRig } from "../testing/redisBrokerRig.ts"
+import { startRedis } from "../testing/redisServer.ts"
 import type { PreparedMessage, StoredMessage } from "./Broker.ts"
-import { createRedisBroker, type RedisBroker, type RedisBrokerOptions } from "./redisBroker.ts"
+import type { RedisBrokerOptions } from "./redisBroker.ts"
 
-let redis: TestRedis
-let raw: Redis
-const brokers: RedisBroker[] = []
-let n = 0
+const rig = redisBrokerRig("mode")
+const { fresh } = rig
+const node = (options: Partial<RedisBrokerOptions>) => rig.node(options, false)
 
-beforeAll(async () => {
-  redis = await startRedis()
-  raw = inspectorClient(redis.url)
-})
-afterAll(async () => {
-  raw.disconnect()
-  await redis.close()
-})
-afterEach(async () => {
-  await Promise.all(brokers.splice(0).map((b) => b.close()))
-})
-
-function node(options: Partial<RedisBrokerOptions> & { url?: string }): RedisBroker {
-  const broker = createRedisBroker({ url: redis.url, ...options })
-  brokers.push(broker)
-  return broker
-}
-
-const fresh = () => `mode:${process.pid}.${++n}`
 const msg = (channel: string): PreparedMessage => ({ channel, topic: "t", data: 1, dataJson: "1", kind: "data" })
 
 describe("redis broker: one live mode per deployment", () => {
   it("refuses to run a node whose Pub/Sub mode differs from the deployment's, saying why", async () => {
     const prefix = `${fresh()}:`
-    const a = node({ prefix, pubSub: "sharded" })
+    const a = await node({ prefix, pubSub: "sharded" })
     expect(await a.whenReady(5000)).toBe(true)
     const log = recordingLogger()
-    const b = node({ prefix, pubSub: "plain", logger: log.logger })
+    const b = await node({ prefix, pubSub: "plain", logger: log.logger })
     await expect.poll(() => log.lines.find((l) => l.code === "ERR_CONFIG")?.msg, { timeout: 5000 }).toMatch(/sharded/)
     expect(b.isReady()).toBe(false)
-    expect(await raw.get(`${prefix}pubsub`)).toBe("sharded")
+    expect(await rig.raw.get(`${prefix}pubsub`)).toBe("sharded")
   })
 
   it("lets a node on auto follow the mode the deployment recorded, so live messages reach it", async () => {
     const prefix = `${fresh()}:`
-    const a = node({ prefix, pubSub: "plain" })
+    const a = await node({ prefix, pubSub: "plain" })
     expect(await a.whenReady(5000)).toBe(true)
-    const c = node({ prefix, pubSub: "auto" })
+    const c = await node({ prefix, pubSub: "auto" })
     expect(await c.whenReady(5000)).toBe(true)
     const channel = fresh()
     const got: StoredMessage[] = []
     await c.subscribe(channel, (batch) => got.push(...batch))
-    expect(await raw.call("PUBSUB", "CHANNELS", `${prefix}{${channel}}:live`)).toEqual([`${prefix}{${channel}}:live`])
+    expect(await rig.raw.call("PUBSUB", "CHANNELS", `${prefix}{${channel}}:live`)).toEqual([`${prefix}{${channel}}:live`])
     await a.publish([msg(channel)])
     await expect.poll(() => got.length, { timeout: 5000 }).toBe(1)
   })
@@ -61,7 +40,7 @@ describe("redis broker: one live mode per deployment", () => {
   it("turns ready and delivers where INFO is renamed away", async () => {
     const locked = await startRedis({ args: ["--rename-command", "INFO", ""] })
     try {
-      const a = node({ url: locked.url })
+      const a = await node({ url: locked.url })
       expect(await a.whenReady(5000)).toBe(true)
       const channel = fresh()
       const got: StoredMessage[] = []
@@ -69,7 +48,6 @@ describe("redis broker: one live mode per deployment", () => {
       await a.publish([msg(channel)])
       await expect.poll(() => got.length, { timeout: 5000 }).toBe(1)
     } finally {
-      await Promise.all(brokers.splice(0).map((b) => b.close()))
       await locked.close()
     }
   })

@@ -2,7 +2,8 @@ import { isConduitError } from "@conduit/shared"
 import { Redis } from "ioredis"
 import { startHealthCheck } from "./healthCheck.ts"
 import { agreeLiveMode, type LiveMode } from "./liveMode.ts"
-import { connectionOptions, liveModeKey, type LinksOptions, type RedisLinks, waitReady, withScripts } from "./redisLinks.ts"
+import { createReadiness } from "./readiness.ts"
+import { connectionOptions, liveModeKey, type LinksOptions, type RedisLinks, withScripts } from "./redisLinks.ts"
 
 const RETRY_RESTORE_MS = 500
 // The live mode is checked again every this many health checks: a record lost
@@ -25,9 +26,7 @@ export function createStandaloneLinks(url: string, options: LinksOptions): Redis
   const sub = open("sub")
   const health = open("health")
   const all = [cmd, reads, sub, health] as Redis[]
-  const listeners = new Set<(ready: boolean) => void>()
   let mode: LiveMode | null = null
-  let ready = false
   let restoring = false
   let closed = false
   let warnedDown = false
@@ -36,9 +35,7 @@ export function createStandaloneLinks(url: string, options: LinksOptions): Redis
   // Bumped whenever a connection drops: a restore that raced a drop is redone.
   let epoch = 0
 
-  const setReady = (value: boolean): void => {
-    if (value === ready) return
-    ready = value
+  const readiness = createReadiness((value) => {
     if (value) {
       warnedDown = false
       logger?.info({ mode }, "redis broker ready")
@@ -46,14 +43,14 @@ export function createStandaloneLinks(url: string, options: LinksOptions): Redis
       events.lost("all")
       if (!closed) logger?.warn("redis broker unavailable: streams closed, publishes refused until it is back")
     }
-    for (const listener of [...listeners]) listener(value)
-  }
+  })
+  const setReady = readiness.set
 
   const allUp = (): boolean => !closed && all.every((c) => c.status === "ready")
 
   const update = (): void => {
     if (!allUp() || mode === null) return setReady(false)
-    if (ready || restoring) return
+    if (readiness.isReady() || restoring) return
     restoring = true
     const started = epoch
     events.restore("all").then(
@@ -136,18 +133,14 @@ export function createStandaloneLinks(url: string, options: LinksOptions): Redis
     },
     mode: () => (mode === null ? null : mode === "sharded" ? "S" : "P"),
     canSend: () => true,
-    isReady: () => ready,
-    onReadyChange(listener) {
-      listeners.add(listener)
-      return () => listeners.delete(listener)
-    },
-    whenReady: (timeoutMs) => waitReady(() => ready, listeners, timeoutMs),
+    isReady: readiness.isReady,
+    onReadyChange: readiness.onReadyChange,
+    whenReady: readiness.whenReady,
     async close() {
       closed = true
       check.stop()
       clearInterval(modeTimer)
-      listeners.clear()
-      ready = false
+      readiness.clear()
       await Promise.all(
         all.map(async (connection) => {
           if (connection.status !== "ready") return connection.disconnect()
