@@ -99,6 +99,7 @@ async function main() {
   const sent = new Array(cfg.bystanderChannels).fill(0)
   const acked = Array.from({ length: cfg.bystanderChannels }, () => [])
   let publishFailed = 0
+  const failedStatuses = {} // status (or "network") → count
   let publishing = true
   const inFlight = new Set()
   const publisher = (async () => {
@@ -112,10 +113,16 @@ async function main() {
       const p = post("/v1/publish", { channel: calm(c), topic: "t", data: { n } }).then(
         (res) => {
           if (res.status === 202) acked[c].push(n)
-          else publishFailed++
+          else {
+            publishFailed++
+            failedStatuses[res.status] = (failedStatuses[res.status] ?? 0) + 1
+          }
           record(latency, performance.now() - t0)
         },
-        () => publishFailed++,
+        () => {
+          publishFailed++
+          failedStatuses.network = (failedStatuses.network ?? 0) + 1
+        },
       )
       inFlight.add(p)
       p.finally(() => inFlight.delete(p))
@@ -168,7 +175,7 @@ async function main() {
       lost,
       duplicated,
     },
-    publishes: { ok: sent.reduce((x, y) => x + y, 0) - publishFailed, failed: publishFailed, latencyMs: summarize(latency) },
+    publishes: { ok: sent.reduce((x, y) => x + y, 0) - publishFailed, failed: publishFailed, failedStatuses, latencyMs: summarize(latency) },
     server: { rssBeforeKb: rssBefore, rssAfterKb: rssAfter, rssDeltaKb: rssAfter - rssBefore, cpuPct: Math.round((cpuS / (stormMs / 1000)) * 100) },
   }
   for (const s of bystanders) s.close()

@@ -81,7 +81,10 @@ export function createReplayReads(options: ReplayReadsOptions): { read(channel: 
     }
     if (!group.mergeable) return group.requests[0]!.resolve(raw)
     const complete = raw.entries.length <= group.limit
-    for (const r of group.requests) {
+    for (const [i, r] of group.requests.entries()) {
+      // Each answer starts a replay (a thousand socket writes): one per event-loop turn, so
+      // publishes, live messages and Redis replies (their command timeouts run) are not kept waiting.
+      if (i > 0) await new Promise(setImmediate)
       const answer = r.after === from ? raw : complete ? sliceAfter(raw, r.after) : null
       if (answer) r.resolve({ ...answer, entries: answer.entries.slice(0, group.limit) })
       else enqueue(group.channel, r, group.limit, false) // its answer may lie past what was read: read alone
