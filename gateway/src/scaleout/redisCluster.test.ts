@@ -67,7 +67,36 @@ describe("Redis Cluster: two gateway nodes", () => {
     expect(history.body.messages.map((m: { data: number }) => m.data)).toEqual(expected)
   }, 60_000)
 
-  it("survives a primary killed mid-stream: subscribers resume, and what was lost is reported as $gap, never silently", async () => {
+  it("follows a slot moved to another primary: subscribers get every message once, in order, without reconnecting", async () => {
+    const c = channelsOverAllSlots(`mv${process.pid}`, 3)[1]!
+    const slot = slotOf(c)
+    const from = await cluster.primaryOf(slot)
+    const primaries = await Promise.all([0, 5461, 10923].map((s) => cluster.primaryOf(s))) // one slot of each initial range
+    const to = primaries.find((n) => n !== from)!
+    const subs = [new ResumingSubscriber([a.url], c), new ResumingSubscriber([b.url], c)]
+    const ids: string[] = []
+    const publish = async (data: number) => {
+      for (;;) {
+        const res = await (data % 2 ? a : b).post("/v1/publish", { channel: c, topic: "t", data })
+        if (res.status === 202) return ids.push(res.body.ids[0])
+        expect(res.status).toBe(503) // refused while the slot moves: never published
+      }
+    }
+    for (let i = 0; i < 5; i++) await publish(i)
+    await Promise.all(subs.map((s) => s.waitFor(5)))
+    await cluster.moveSlot(slot, to)
+    expect(await cluster.primaryOf(slot)).toBe(to)
+    for (let i = 5; i < 15; i++) await publish(i)
+    for (const s of subs) {
+      await s.waitFor(15, 20_000)
+      expect(s.ids).toEqual(ids)
+      expect(s.gaps).toEqual([])
+      expect(s.reconnects).toBe(0)
+      s.close()
+    }
+  }, 60_000)
+
+  it("survives a primary killed mid-stream: every acknowledged message reaches every subscriber, or a $gap says it was lost", async () => {
     const ch = channel({ name: "fail:{c}", topics: { t: { schema: z.object({ n: z.number() }) } } })
     const names = channelsOverAllSlots(`fo${process.pid}`, 12)
     const victim = await cluster.primaryOf(slotOf(names[0]!))

@@ -34,6 +34,8 @@ export interface TestRedisCluster {
   replicasOf(slot: number): Promise<ClusterNode[]>
   /** Resolves once every slot is served by a live primary again (after a kill, once a replica took over). */
   waitHealthy(timeoutMs?: number): Promise<void>
+  /** Moves one slot, with its keys, to another primary (what resharding does, slot by slot). */
+  moveSlot(slot: number, to: ClusterNode): Promise<void>
   close(): Promise<void>
 }
 
@@ -170,6 +172,11 @@ export async function startRedisCluster(options: StartClusterOptions = {}): Prom
     return range
   }
   const nodeAt = (port: number): ClusterNode => nodes.find((n) => n.port === port)!
+  const connectTo = (node: ClusterNode): Redis => {
+    const client = new Redis({ port: node.port, host: "127.0.0.1", maxRetriesPerRequest: 0 })
+    client.on("error", () => {})
+    return client
+  }
 
   const cluster: TestRedisCluster = {
     nodes,
@@ -191,6 +198,34 @@ export async function startRedisCluster(options: StartClusterOptions = {}): Prom
         if (covered === 16384 && live.every(Boolean)) return
         if (Date.now() > deadline) throw new Error("cluster did not become healthy")
         await new Promise((r) => setTimeout(r, 100))
+      }
+    },
+    async moveSlot(slot, to) {
+      const from = await cluster.primaryOf(slot)
+      const [source, target] = [connectTo(from), connectTo(to)]
+      try {
+        const [sourceId, targetId] = await Promise.all([source.cluster("MYID"), target.cluster("MYID")])
+        await target.cluster("SETSLOT", slot, "IMPORTING", sourceId)
+        await source.cluster("SETSLOT", slot, "MIGRATING", targetId)
+        for (;;) {
+          const keys = (await source.cluster("GETKEYSINSLOT", slot, 100)) as string[]
+          if (keys.length === 0) break
+          await source.migrate("127.0.0.1", to.port, "", 0, 5000, "KEYS", ...keys)
+        }
+        // Every primary learns the new owner at once (gossip would, more slowly).
+        for (const node of nodes) {
+          const client = connectTo(node)
+          try {
+            if ((await client.call("ROLE") as string[])[0] === "master") await client.cluster("SETSLOT", slot, "NODE", targetId)
+          } catch {
+            // a dead node
+          } finally {
+            client.disconnect()
+          }
+        }
+      } finally {
+        source.disconnect()
+        target.disconnect()
       }
     },
     close,
