@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const { port, host, ...options } = optionsFromEnv()
   const gateway = createGateway(options)
   const demo = mountDemoFromEnv(gateway)
-  const brokerKind = options.redisUrl ? "redis" : "memory"
+  const brokerKind = options.redisUrl ? "redis" : options.redisCluster ? "redis cluster" : "memory"
   if (!(await brokerReady(gateway.broker, 10_000))) {
     gateway.logger.warn("Redis is not reachable yet: /readyz answers 503 and publishes are refused until it is")
   }

@@ -7,10 +7,12 @@ export { createMemoryBroker } from "./broker/memoryBroker.ts"
 export type { MemoryBrokerOptions } from "./broker/memoryBroker.ts"
 export { createRedisBroker } from "./broker/redisBroker.ts"
 export type { RedisBroker, RedisBrokerOptions } from "./broker/redisBroker.ts"
-export type { Broker, BrokerListener, PreparedMessage, PublishResult, ReadResult, StoredMessage } from "./broker/Broker.ts"
+export type { Broker, BrokerInterruption, BrokerListener, PreparedMessage, PublishResult, ReadResult, StoredMessage } from "./broker/Broker.ts"
+export { envelopeTail, messageJson, storeMessage } from "./broker/storedMessage.ts"
 export type { MintTokenInput } from "./auth/createAuth.ts"
 export { Conduit } from "./sdk/Conduit.ts"
 export type { ConduitOptions, PublishOptions, TokenRequest } from "./sdk/Conduit.ts"
+export type { PublishRetryOptions } from "./sdk/publishRetry.ts"
 export type { FunctionsRuntime, FunctionsRuntimeOptions } from "./functions/createFunctionsRuntime.ts"
 export type {
   ConduitFunction,
