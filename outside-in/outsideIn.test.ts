@@ -1,8 +1,8 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { freePort } from "../gateway/src/testing/redisServer.ts"
 import { publishedPackages, root, tarballName } from "../scripts/packages.mjs"
 import { readDockerfile } from "./testing/dockerfile.ts"
 import { consumerEnv, type Running, run, start } from "./testing/processes.ts"
@@ -31,13 +31,6 @@ async function mustRun(command: string, args: string[], cwd: string): Promise<st
   const result = await run(command, args, cwd)
   if (result.code !== 0) throw new Error(`${command} ${args.join(" ")} exited ${result.code}:\n${result.stdout}\n${result.stderr}`)
   return result.stdout
-}
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1")
-  await new Promise((resolve) => server.once("listening", resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
 }
 const running: Running[] = []
 const npxConduit = (args: string[], env: Record<string, string> = {}) => {

@@ -3,6 +3,7 @@ import { createServer } from "node:net"
 import { afterEach, describe, expect, it } from "vitest"
 import { runCliProcess, spawnCli } from "../testing/cliProcess.ts"
 import { openStream } from "../testing/openStream.ts"
+import { freePort } from "../testing/redisServer.ts"
 import { type GatewayProcess, startGatewayProcess } from "../testing/startGatewayProcess.ts"
 
 const KEY = randomBytes(32).toString("base64url")
@@ -14,14 +15,6 @@ async function gateway(env: Record<string, string> = {}, command: "dev" | "start
   const g = await startGatewayProcess(env, 20_000, command)
   running.push(g)
   return g
-}
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1")
-  await new Promise((resolve) => server.once("listening", resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
 }
 /** A one-line error: the text, no stack frames. */
 function oneLine(stderr: string): string {
@@ -113,13 +106,13 @@ describe("conduit token and publish", () => {
   })
 
   it("publish refuses data that is not JSON, in one line", async () => {
-    const r = await runCliProcess(["publish", "c", "a", "{json:1}", "--url", `http://127.0.0.1:${await closedPort()}`])
+    const r = await runCliProcess(["publish", "c", "a", "{json:1}", "--url", `http://127.0.0.1:${await freePort()}`])
     expect(r.code).toBe(1)
     expect(oneLine(r.stderr)).toMatch(/^conduit: ERR_CONFIG: JSON must be valid JSON/)
   })
 
   it("no gateway is one line naming the URL", async () => {
-    const port = await closedPort()
+    const port = await freePort()
     const r = await runCliProcess(["token", "--channel", "c", "--url", `http://127.0.0.1:${port}`])
     expect(r.code).toBe(1)
     expect(oneLine(r.stderr)).toBe(`conduit: ERR_NETWORK: cannot reach the gateway at http://127.0.0.1:${port} (ECONNREFUSED)`)
