@@ -12,7 +12,7 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((g) => g.kill()))
 })
 async function gateway(env: Record<string, string> = {}, command: "dev" | "start" = "dev"): Promise<GatewayProcess> {
-  const g = await startGatewayProcess(env, 20_000, command)
+  const g = await startGatewayProcess(env, 30_000, command)
   running.push(g)
   return g
 }
@@ -24,7 +24,7 @@ function oneLine(stderr: string): string {
   return lines[0]!
 }
 
-describe("conduit dev and start", () => {
+describe("conduit dev and start", { timeout: 60_000 }, () => {
   it("CONDUIT_DEV=0 without a signing key refuses to start, in one line", async () => {
     const r = await runCliProcess(["dev"], { CONDUIT_DEV: "0", CONDUIT_PORT: "0" })
     expect(r.code).toBe(1)
@@ -77,7 +77,7 @@ describe("conduit dev and start", () => {
   })
 })
 
-describe("conduit token and publish", () => {
+describe("conduit token and publish", { timeout: 60_000 }, () => {
   it("token prints a token the gateway accepts, for that channel only (dev mode verifies sent tokens)", async () => {
     const g = await gateway()
     const r = await runCliProcess(["token", "--channel", "orders:1", "--topics", "status", "--expires-in", "300", "--url", g.url])
@@ -119,8 +119,8 @@ describe("conduit token and publish", () => {
   })
 })
 
-describe("conduit tail", () => {
-  it("shows live messages, replays with --from all, and shows $close then resumes when the gateway restarts", async () => {
+describe("conduit tail", { timeout: 60_000 }, () => {
+  it("shows live messages, replays with --from all, shows $close and keeps reconnecting when the gateway stops", async () => {
     const g = await gateway()
     await runCliProcess(["publish", "runs", "status", '{"message":"before"}', "--url", g.url])
     const tail = spawnCli(["tail", "runs", "--from", "all", "--url", g.url])
@@ -149,18 +149,21 @@ describe("conduit tail", () => {
   })
 })
 
-describe("conduit --help", () => {
+describe("conduit --help", { timeout: 60_000 }, () => {
   it("every command has --help, and an unknown command exits 2", async () => {
-    const top = await runCliProcess(["--help"])
-    expect(top.code).toBe(0)
-    for (const name of ["dev", "start", "token", "publish", "tail"]) {
-      expect(top.stdout).toMatch(new RegExp(`^  ${name} `, "m"))
-      const help = await runCliProcess([name, "--help"])
-      expect(help.code).toBe(0)
-      expect(help.stdout.startsWith(`conduit ${name}`)).toBe(true)
-    }
-    const unknown = await runCliProcess(["serve"])
-    expect(unknown.code).toBe(2)
-    expect(unknown.stderr).toContain('conduit: unknown command "serve"')
+    const names = ["dev", "start", "token", "publish", "tail"]
+    const [top, unknown, ...helps] = await Promise.all([
+      runCliProcess(["--help"]),
+      runCliProcess(["serve"]),
+      ...names.map((name) => runCliProcess([name, "--help"])),
+    ])
+    expect(top!.code).toBe(0)
+    names.forEach((name, i) => {
+      expect(top!.stdout).toMatch(new RegExp(`^  ${name} `, "m"))
+      expect(helps[i]!.code).toBe(0)
+      expect(helps[i]!.stdout.startsWith(`conduit ${name}`)).toBe(true)
+    })
+    expect(unknown!.code).toBe(2)
+    expect(unknown!.stderr).toContain('conduit: unknown command "serve"')
   })
 })

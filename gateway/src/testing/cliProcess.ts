@@ -26,7 +26,7 @@ export interface CliResult {
  * start). One still running after `timeoutMs` is stopped with SIGTERM, so a
  * command that should have refused shows as a wrong exit code, not a hang.
  */
-export function runCliProcess(args: string[], env: Record<string, string> = {}, timeoutMs = 10_000): Promise<CliResult> {
+export function runCliProcess(args: string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<CliResult> {
   const child = spawnCli(args, env)
   let stdout = ""
   let stderr = ""
