@@ -41,6 +41,9 @@ if (!force && builtAt > changedAt) {
   console.log("[demo] gateway/demo-page is up to date")
 } else {
   console.log(builtAt === 0 ? "[demo] building the demo page (gateway/demo-page)" : "[demo] rebuilding the demo page: sources changed")
+  // The page ships in @conduit/gateway: always a production build, even when
+  // the caller's NODE_ENV says otherwise (vitest sets test; Vite would follow it).
+  process.env.NODE_ENV = "production"
   const { build } = await import("vite")
   await build({ configFile: join(root, "e2e/vite.config.ts"), logLevel: "warn" })
   console.log("[demo] built gateway/demo-page")

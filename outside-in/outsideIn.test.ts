@@ -135,7 +135,11 @@ describe("in a project outside the repository", () => {
     const html = await page.text()
     expect(html).toContain("<title>Conduit demo")
     const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!
-    expect((await fetch(`${url}${script}`)).status).toBe(200)
+    const bundle = await fetch(`${url}${script}`)
+    expect(bundle.status).toBe(200)
+    // A production build: React's development-only warnings are not in it.
+    const production = !(await bundle.text()).includes("is deprecated in plain JavaScript React classes")
+    expect(production, "the demo page in the package is a development build").toBe(true)
 
     const token = await run("npx", ["--no", "conduit", "token", "--channel", "pipeline:run_123", "--topics", "status", "--expires-in", "300", "--url", url], APP)
     expect(token.code).toBe(0)

@@ -6,11 +6,14 @@ export interface Finished {
   stderr: string
 }
 
-/** The environment of a consumer: nothing from `npm test` (npm_* settings) and not the repository's source condition. */
+// What `npm test` and Vitest put in this process's environment, which a user's shell does not have.
+const RUNNER_ENV = /^(npm_|vitest)|^(NODE_OPTIONS|NODE_ENV|INIT_CWD|TEST)$/i
+
+/** The environment of a consumer: nothing from `npm test` or Vitest (npm_* settings, NODE_ENV=test, the repository's source condition). */
 export function consumerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [key, value] of Object.entries(process.env)) {
-    if (!key.toLowerCase().startsWith("npm_") && key !== "NODE_OPTIONS" && key !== "INIT_CWD") env[key] = value
+    if (!RUNNER_ENV.test(key)) env[key] = value
   }
   return { ...env, ...extra }
 }
