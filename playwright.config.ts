@@ -1,5 +1,10 @@
 import { defineConfig } from "@playwright/test"
+import { inheritSourceCondition, registerSourceCondition } from "./scripts/sourceCondition.ts"
 import { EXPIRY_PORT, EXPIRY_TOKEN_DELAY_MS, gatewayEnv, MAIN_PORT, MAIN_URL, SHORT_TOKEN_TTL_SECONDS } from "./e2e/tests/support/servers.ts"
+
+// The test files import the sources (demo fixtures); workers and web servers are node processes too.
+registerSourceCondition()
+inheritSourceCondition()
 
 // Debian's Chromium, never a downloaded browser (scripts/ensureSystemDeps.mjs installs it).
 const CHROMIUM = "/usr/bin/chromium"
@@ -13,8 +18,9 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
 ]
 
-// The gateway CLI itself serves the demo (npm run test:e2e builds e2e/dist first).
-const GATEWAY = "node --import tsx gateway/src/cli.ts"
+// The gateway CLI itself serves the demo (npm run test:e2e builds gateway/demo-page first),
+// from the TypeScript sources (the @conduit/source export condition, see scripts/sourceCondition.ts).
+const GATEWAY = "node --conditions=@conduit/source --import tsx gateway/src/cli.ts dev"
 
 export default defineConfig({
   testDir: "e2e/tests",

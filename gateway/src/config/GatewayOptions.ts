@@ -2,7 +2,7 @@ import type { ChannelDefinition } from "@conduit/shared"
 import type { Logger } from "pino"
 import type { Broker } from "../broker/Broker.ts"
 
-/** Options of `createGateway`; each has a `CONDUIT_*` environment twin (see `.env.example`). */
+/** Options of `createGateway`; most have a `CONDUIT_*` environment twin (`.env.example` names the option each variable sets). */
 export interface GatewayOptions {
   /** HS256 key for tokens and the publish API. @default none (dev mode) */
   signingKey?: string

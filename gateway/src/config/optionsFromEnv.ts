@@ -6,7 +6,7 @@ export interface ListenOptions {
   host: string
 }
 
-/** Reads every `CONDUIT_*` variable (all listed in `.env.example`). */
+/** Reads the `CONDUIT_*` variables that set `createGateway` and `listen` options (`.env.example` lists every variable and what it sets). */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayOptions & ListenOptions {
   const int = (name: string): number | undefined => {
     const raw = env[name]

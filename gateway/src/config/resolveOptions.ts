@@ -50,6 +50,10 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
   if (production && resolved.dev) {
     throw new ConduitError(ErrorCode.CONFIG, "dev mode cannot be enabled in production")
   }
+  if (!resolved.dev && !key) {
+    // Without dev mode and without a key nothing can publish or mint: the gateway would answer 401 to everything.
+    throw new ConduitError(ErrorCode.CONFIG, "dev mode is off (CONDUIT_DEV=0) but no CONDUIT_SIGNING_KEY is set: set a key, or leave dev mode on")
+  }
   for (const name of ["historySize", "historyTtlMs", "historyBytes", "idempotencyKeys", "heartbeatMs", "maxMessageBytes", "maxBatchMessages", "maxRequestBytes", "slowConsumerBytes", "tokenTtlSeconds", "maxTokenTtlSeconds", "retryMs", "headersTimeoutMs"] as const) {
     const value = resolved[name]
     if (!Number.isInteger(value) || value <= 0) {
