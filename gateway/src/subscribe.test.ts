@@ -67,14 +67,6 @@ describe("GET /v1/subscribe", () => {
     for (const s of [onlyStatus, everything, other]) s.close()
   })
 
-  it("sends heartbeat comments", async () => {
-    gw = await startGateway({ heartbeatMs: 50 })
-    const s = await openStream(`${gw.url}/v1/subscribe?channel=c`)
-    await new Promise((r) => setTimeout(r, 200))
-    expect(s.raw.startsWith("retry: 1000\n\n: ping\n\n")).toBe(true)
-    s.close()
-  })
-
   it.each([
     ["missing channel", "/v1/subscribe", "ERR_INVALID_CHANNEL"],
     ["channel with a space", "/v1/subscribe?channel=a%20b", "ERR_INVALID_CHANNEL"],

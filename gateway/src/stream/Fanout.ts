@@ -20,8 +20,9 @@ export class Fanout {
     private readonly broker: Broker,
     heartbeatMs: number,
   ) {
+    // Every open stream, whatever its replay state: liveness must not wait for a new message.
     this.heartbeat = setInterval(() => {
-      for (const s of this.sessions) if (s.isLive) s.write(PING_FRAME)
+      for (const s of this.sessions) if (s.isStreaming) s.write(PING_FRAME)
     }, heartbeatMs)
     this.heartbeat.unref()
     // A broker that lost its backend may have missed live messages: end every

@@ -78,6 +78,11 @@ export class SseSession {
     return this.held === null && this.floor === null && !this.closed
   }
 
+  /** Headers and prelude are out and the stream is open: it may be written to (heartbeats). */
+  get isStreaming(): boolean {
+    return this.started && !this.closed
+  }
+
   wants(topic: string): boolean {
     // "$run" and other control topics go to every subscriber of the channel.
     return this.topics === null || topic.charCodeAt(0) === 36 || this.topics.has(topic)
