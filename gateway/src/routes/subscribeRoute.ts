@@ -63,12 +63,17 @@ export function subscribeRoute(ctx: GatewayContext): RequestHandler {
     const channel = assertChannelName(queryString(req, "channel"))
     const topics = queryTopics(req) ?? null
     const after = resumeFrom(req)
+    const socket = req.socket
+    // Read now: a socket that closes meanwhile forgets its address.
+    const clientAddress = ctx.streamQuota ? (socket.remoteAddress ?? "") : undefined
     const grant = await ctx.auth.authorizeSubscribe(bearerOf(req, true), channel, topics)
+    // The client may have left during the token check. Its socket's close has fired
+    // already, so a session made now would never hear it and stay in the fan-out for
+    // good. From the session on, its own close handling covers every later await.
+    if (socket.destroyed) return
     if (ctx.closing.value) throw new ConduitError(ErrorCode.SHUTTING_DOWN, "gateway is shutting down")
     if (!ctx.broker.isReady()) throw new ConduitError(ErrorCode.BROKER_UNAVAILABLE, "broker unavailable")
 
-    const socket = req.socket
-    const clientAddress = ctx.streamQuota ? (socket.remoteAddress ?? "") : undefined
     if (clientAddress !== undefined && !ctx.streamQuota!.acquire(clientAddress)) {
       throw new ConduitError(ErrorCode.RATE_LIMITED, `too many open streams from this address (limit ${ctx.streamQuota!.max})`, {
         details: { limit: ctx.streamQuota!.max, retryAfter: 1 },
