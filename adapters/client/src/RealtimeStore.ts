@@ -9,6 +9,7 @@ import {
   GAP_EVENT,
   type GapEventData,
   isValidId,
+  POSITION_EVENT,
   retryableCodes,
   RUN_EVENT,
   type RunEventData,
@@ -238,6 +239,8 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
         return
       case GAP_EVENT:
         return this.inOrder(() => this.patch({ gap: parseJson(event.data) as GapEventData }))
+      case POSITION_EVENT:
+        return this.inOrder(() => this.moveTo(event.id))
       case ERROR_EVENT: {
         const data = parseJson(event.data) as { code?: ErrorCode; message?: string } | undefined
         return this.inOrder(() => this.fail(new ConduitError(data?.code ?? ErrorCode.PROTOCOL, data?.message ?? event.data)))
@@ -283,6 +286,17 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
     this.lastId = id
     if (checked.ok) this.added.push(checked.message)
     else this.draft.error = checked.error
+    this.patch({ lastEventId: id })
+  }
+
+  /**
+   * `$position`: the stream carries everything after this id, so a reconnect
+   * resumes there. It replaces the last id even when lower: after a `$gap` for a
+   * resume point the channel never reached, the messages that follow are new.
+   */
+  private moveTo(id: string | undefined): void {
+    if (!isValidId(id)) return
+    this.lastId = id
     this.patch({ lastEventId: id })
   }
 

@@ -3,8 +3,11 @@ import type { Request, RequestHandler, Response } from "express"
 import type { GatewayContext } from "../GatewayContext.ts"
 import { bearerOf } from "../http/credentials.ts"
 import { queryString, queryTopics } from "../http/queryParams.ts"
-import { frameOf, gapFrame, retryFrame } from "../stream/frames.ts"
+import { frameOf, gapFrame, positionFrame, retryFrame } from "../stream/frames.ts"
 import { SseSession } from "../stream/SseSession.ts"
+
+/** The position of a channel with no messages: resuming from it replays everything. */
+const START_POSITION = "0"
 
 const SSE_HEADERS = {
   "Content-Type": "text/event-stream; charset=utf-8",
@@ -91,23 +94,28 @@ export function subscribeRoute(ctx: GatewayContext): RequestHandler {
     })
     try {
       await ctx.fanout.join(session)
-      const history = after === undefined ? null : await ctx.broker.read(channel, after)
+      // A live-only stream reads no messages, only where the channel is: it starts there.
+      const history = await ctx.broker.read(channel, after ?? "0", after === undefined ? 0 : undefined)
       if (session.closed) {
         if (session.closeReason === "disconnected") return // nobody left to answer
         res.setHeader("Connection", "close") // a closing gateway must not wait out a keep-alive
         throw refusalFor(session)
       }
+      const gap = after === undefined ? null : history.gap
       const prelude = [retry]
-      if (history?.gap) prelude.push(gapFrame(history.gap))
-      for (const m of history?.messages ?? []) {
+      if (gap) prelude.push(gapFrame(gap))
+      for (const m of history.messages) {
         if (session.wants(m.topic)) prelude.push(frameOf(m))
       }
-      ctx.hot.replayed += prelude.length - (history?.gap ? 2 : 1)
+      ctx.hot.replayed += prelude.length - (gap ? 2 : 1)
+      // Everything up to here was read (other topics included); live messages start after it.
+      // Also after a gap: a resume point past the channel's newest must not hold back what comes.
+      const position = history.messages.at(-1)?.id ?? history.newest ?? START_POSITION
+      prelude.push(positionFrame(position))
       res.useChunkedEncodingByDefault = false // the body ends when the connection does
       res.writeHead(200, SSE_HEADERS)
       res.flushHeaders()
-      const replayedThrough = history?.messages.at(-1)?.id ?? (after === "0" ? null : (after ?? null))
-      session.start(prelude, replayedThrough)
+      session.start(prelude, position === START_POSITION ? null : position)
       releaseRequestState(req, res)
     } catch (error) {
       session.discard()

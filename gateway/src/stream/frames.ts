@@ -1,4 +1,4 @@
-import { CLOSE_EVENT, type CloseReason, encodeSseFrame, GAP_EVENT, type GapEventData } from "@conduit/shared"
+import { CLOSE_EVENT, type CloseReason, encodeSseFrame, GAP_EVENT, type GapEventData, POSITION_EVENT } from "@conduit/shared"
 import type { StoredMessage } from "../broker/Broker.ts"
 
 /** The SSE frame of a message, built once per node and shared by every subscriber. */
@@ -29,6 +29,11 @@ export function retryFrame(ms: number): Buffer {
 // Control frames carry no id: they must not move the client's Last-Event-ID.
 export function gapFrame(gap: GapEventData): Buffer {
   return Buffer.from(encodeSseFrame({ event: GAP_EVENT, data: JSON.stringify(gap) }))
+}
+
+// The exception: moving the client's Last-Event-ID is what `$position` is for.
+export function positionFrame(id: string): Buffer {
+  return Buffer.from(encodeSseFrame({ id, event: POSITION_EVENT, data: JSON.stringify({ lastEventId: id }) }))
 }
 
 const closeFrames = new Map<CloseReason, Buffer>()
