@@ -10,7 +10,7 @@ export interface OpenEventStreamArgs {
   signal: AbortSignal
   /** No byte for this long ends the attempt with `ERR_TIMEOUT`. */
   inactivityMs: number
-  /** The response head arrived with 200 and `text/event-stream`. */
+  /** A 200 `text/event-stream` answer's first bytes were read (and parsed: a `$close` in them is known). */
   onOpen(): void
   onEvent(event: EventSourceMessage): void
   onRetry(ms: number): void
@@ -54,15 +54,19 @@ export async function openEventStream(args: OpenEventStreamArgs): Promise<Stream
       await response.body?.cancel()
       return { kind: "failed", error: new ConduitError(ErrorCode.PROTOCOL, `expected text/event-stream, got "${type}"`) }
     }
-    args.onOpen()
     const parser = createParser({ onEvent: args.onEvent, onRetry: args.onRetry })
     const decoder = new TextDecoder()
     const reader = response.body.getReader()
+    let opened = false
     for (;;) {
       const { done, value } = await reader.read()
       if (done) break
       arm()
       parser.feed(decoder.decode(value, { stream: true }))
+      if (!opened) {
+        opened = true
+        args.onOpen()
+      }
       if (controller.signal.aborted) break
     }
     return args.signal.aborted ? { kind: "aborted" } : { kind: "ended" }

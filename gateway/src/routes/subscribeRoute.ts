@@ -1,9 +1,9 @@
-import { assertChannelName, type CloseReason, ConduitError, ErrorCode, isValidId } from "@conduit/shared"
+import { assertChannelName, type CloseReason, ConduitError, ErrorCode, isConduitError, isValidId } from "@conduit/shared"
 import type { Request, RequestHandler, Response } from "express"
 import type { GatewayContext } from "../GatewayContext.ts"
 import { bearerOf } from "../http/credentials.ts"
 import { queryString, queryTopics } from "../http/queryParams.ts"
-import { frameOf, gapFrame, positionFrame, retryFrame } from "../stream/frames.ts"
+import { closeFrame, frameOf, gapFrame, positionFrame, retryFrame } from "../stream/frames.ts"
 import { SseSession } from "../stream/SseSession.ts"
 
 /** The position of a channel with no messages: resuming from it replays everything. */
@@ -50,10 +50,35 @@ function refusalFor(session: SseSession): ConduitError {
 }
 
 /**
+ * The answer while the broker is unavailable: a stream that ends at once with
+ * `$close broker_unavailable` and a `retry:` drawn from its reconnect window.
+ * Not a 503: by the SSE spec a native EventSource gives up for good on any
+ * status but 200, and this outage ends by itself.
+ */
+function answerBrokerUnavailable(res: Response, retryMs: number): void {
+  res.useChunkedEncodingByDefault = false
+  res.writeHead(200, { ...SSE_HEADERS, Connection: "close" })
+  res.end(closeFrame("broker_unavailable", retryMs))
+}
+
+/**
  * `GET /v1/subscribe`: the SSE stream. Headers go out only once the channel
  * is live in the broker and the replay is read, so nothing can slip between.
  */
 export function subscribeRoute(ctx: GatewayContext): RequestHandler {
+  const open = openStream(ctx)
+  return async (req, res) => {
+    try {
+      await open(req, res)
+    } catch (error) {
+      if (!isConduitError(error) || error.code !== ErrorCode.BROKER_UNAVAILABLE || res.headersSent) throw error
+      ctx.metrics.rejected.inc({ code: error.code })
+      answerBrokerUnavailable(res, ctx.options.retryMs)
+    }
+  }
+}
+
+function openStream(ctx: GatewayContext): (req: Request, res: Response) => Promise<void> {
   const retry = retryFrame(ctx.options.retryMs)
   // One close handler for every stream, not a closure per connection.
   const onClose = (s: SseSession, reason: CloseReason | "disconnected") => {

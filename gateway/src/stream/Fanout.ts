@@ -19,6 +19,8 @@ export class Fanout {
   constructor(
     private readonly broker: Broker,
     heartbeatMs: number,
+    /** The streams' `retry:`, the base of the reconnect window a mass close draws from. */
+    private readonly retryMs: number,
   ) {
     // Every open stream, whatever its replay state: liveness must not wait for a new message.
     this.heartbeat = setInterval(() => {
@@ -70,9 +72,9 @@ export class Fanout {
     group.unsubscribe?.()
   }
 
-  /** Ends every stream with `$close reason`. */
+  /** Ends every stream with `$close reason`, each with its own draw from the reason's reconnect window. */
   closeAll(reason: CloseReason): void {
-    for (const s of [...this.sessions]) s.close(reason)
+    for (const s of [...this.sessions]) s.close(reason, this.retryMs)
   }
 
   stop(): void {

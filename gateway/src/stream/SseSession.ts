@@ -151,13 +151,14 @@ export class SseSession {
 
   /**
    * Ends the stream, telling the client why with `$close` (it reconnects and
-   * resumes). Before `start` no response has begun: nothing is written, and the
-   * request answers with an error for `closeReason` instead.
+   * resumes; `retryMs`, the base delay, spreads the reconnects, see `closeFrame`).
+   * Before `start` no response has begun: nothing is written, and the request
+   * answers for `closeReason` instead.
    */
-  close(reason: CloseReason): void {
+  close(reason: CloseReason, retryMs?: number): void {
     if (this.closed) return
     if (!this.started) return this.finish(reason)
-    this.socket.end(closeFrame(reason))
+    this.socket.end(closeFrame(reason, retryMs))
     setTimeout(() => this.socket.destroy(), END_GRACE_MS).unref()
     this.finish(reason)
   }
