@@ -21,6 +21,8 @@ import { type Checked, checkMessage } from "./checkMessage.ts"
 import { messageIterator } from "./messageIterator.ts"
 import { openEventStream, type StreamEnd } from "./openEventStream.ts"
 import { onVisibilityChange, pageHidden, whenVisible } from "./pageVisibility.ts"
+import { createReadGate } from "./readGate.ts"
+import { runEnded } from "./runEnded.ts"
 import { type AttemptEnd, ReconnectSchedule } from "./reconnectSchedule.ts"
 import { sleep } from "./sleep.ts"
 import { channelNameOf, subscribeUrl } from "./subscribeUrl.ts"
@@ -64,6 +66,8 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   /** A `retry:` not yet followed by an event: a base, or the delay of the `$close` that follows. */
   private pendingRetryMs: number | null = null
   private token: TokenSource | undefined
+  /** Held by iterators whose buffer is full: the stream is not read meanwhile. */
+  private readonly readGate = createReadGate()
 
   constructor(private readonly options: SubscribeOptions<any, any>) {
     this.token = options.token
@@ -96,7 +100,11 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Envelope> {
-    return messageIterator(this)
+    return messageIterator(this, {
+      gate: this.readGate,
+      maxBuffered: this.options.maxBuffered ?? 1000,
+      untilRunEnds: this.options.untilRunEnds ?? true,
+    })
   }
 
   private start(): void {
@@ -167,6 +175,7 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
         fetch: this.options.fetch ?? globalThis.fetch.bind(globalThis),
         signal: attempt.signal,
         inactivityMs: 2 * (this.options.heartbeatMs ?? 15_000) + 5_000,
+        gate: this.readGate,
         onOpen: () => {
           // A stream refused in its first bytes ($close broker_unavailable at once) never counts as open.
           if (this.closeReason !== null) return
@@ -339,7 +348,12 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
       const message = run.error?.message ?? "the run failed"
       patch.error = new ConduitError(ErrorCode.RUN_FAILED, message, { details: { runId: envelope.runId, cause: run.error } })
     }
+    // The end of a run gets a snapshot of its own, so an iterator that stops there
+    // gets exactly the messages before it.
+    const ends = runEnded(run.status)
+    if (ends) this.emit()
     this.patch(patch)
+    if (ends) this.emit()
   }
 
   /** Records changes; listeners get one new snapshot per microtask. */
@@ -352,6 +366,7 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
 
   private emit(): void {
     this.emitScheduled = false
+    if (this.added.length === 0 && Object.keys(this.draft).length === 0) return
     const added = this.added
     this.added = []
     const messages = appendMessages(this.snapshot.messages, added, this.options.historyLimit ?? 1000)

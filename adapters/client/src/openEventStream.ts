@@ -1,5 +1,6 @@
 import { ConduitError, ErrorCode } from "@conduit/shared"
 import { createParser, type EventSourceMessage } from "eventsource-parser"
+import type { ReadGate } from "./readGate.ts"
 import { responseError } from "./responseError.ts"
 
 export interface OpenEventStreamArgs {
@@ -8,8 +9,10 @@ export interface OpenEventStreamArgs {
   fetch: typeof fetch
   /** Aborting it ends the attempt with `{ kind: "aborted" }`. */
   signal: AbortSignal
-  /** No byte for this long ends the attempt with `ERR_TIMEOUT`. */
+  /** No byte for this long ends the attempt with `ERR_TIMEOUT` (not counted while the gate is held). */
   inactivityMs: number
+  /** While held, the body is not read: backpressure reaches the gateway. */
+  gate: ReadGate
   /** A 200 `text/event-stream` answer's first bytes were read (and parsed: a `$close` in them is known). */
   onOpen(): void
   onEvent(event: EventSourceMessage): void
@@ -59,6 +62,14 @@ export async function openEventStream(args: OpenEventStreamArgs): Promise<Stream
     const reader = response.body.getReader()
     let opened = false
     for (;;) {
+      // Let what this chunk changed reach the listeners first: a full iterator holds the gate.
+      await Promise.resolve()
+      if (args.gate.held) {
+        clearTimeout(timer) // a slow reader is not a dead stream
+        await args.gate.whenOpen(controller.signal)
+        if (controller.signal.aborted) break
+        arm()
+      }
       const { done, value } = await reader.read()
       if (done) break
       arm()

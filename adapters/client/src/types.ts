@@ -59,6 +59,22 @@ export interface SubscribeOptions<C extends ChannelInstance<any> | string = Chan
   closeDelayMs?: number
   /** `fetch` to use (tests, proxies). @default globalThis.fetch */
   fetch?: typeof fetch
+  /**
+   * `for await`: most messages an iterator holds unread. Past it the client
+   * stops reading the stream until the loop is down to half, so a slow loop
+   * slows the socket (and a far too slow one is dropped by the gateway as a
+   * slow consumer, then resumes from history) instead of buffering without
+   * limit. The bound is checked between reads: one read's worth may pass it.
+   * @default 1000
+   */
+  maxBuffered?: number
+  /**
+   * `for await`: end the loop at the channel's first terminal `$run`
+   * (`completed`, `cancelled`; `failed` throws its `ERR_RUN_FAILED`), after the
+   * messages that came before it. `false` for channels that outlive a run.
+   * @default true
+   */
+  untilRunEnds?: boolean
 }
 
 export interface Messages<M> {
