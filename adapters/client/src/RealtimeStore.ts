@@ -17,6 +17,7 @@ import {
 } from "@conduit/shared"
 import type { EventSourceMessage } from "eventsource-parser"
 import { appendMessages, NO_MESSAGES } from "./appendMessages.ts"
+import { createEmitSchedule, type EmitSchedule } from "./emitSchedule.ts"
 import { type Checked, checkMessage } from "./checkMessage.ts"
 import { messageIterator } from "./messageIterator.ts"
 import { openEventStream, type StreamEnd } from "./openEventStream.ts"
@@ -48,7 +49,7 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   /** Changes since the last emitted snapshot. */
   private draft: { -readonly [K in keyof Snapshot<Envelope>]?: Snapshot<Envelope>[K] } = {}
   private added: Envelope[] = []
-  private emitScheduled = false
+  private readonly emits: EmitSchedule
   /** Id of the newest applied message: the dedupe bound and the resume point. */
   private lastId: string | null = null
   /** Messages waiting behind an asynchronous schema check, in arrival order. */
@@ -71,6 +72,7 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
 
   constructor(private readonly options: SubscribeOptions<any, any>) {
     this.token = options.token
+    this.emits = createEmitSchedule(options.bufferInterval ?? 0, () => this.emit())
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -97,6 +99,7 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
     this.closed = true
     clearTimeout(this.closeTimer)
     this.stop("closed")
+    this.emits.now()
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Envelope> {
@@ -351,21 +354,18 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
     // The end of a run gets a snapshot of its own, so an iterator that stops there
     // gets exactly the messages before it.
     const ends = runEnded(run.status)
-    if (ends) this.emit()
+    if (ends) this.emits.now()
     this.patch(patch)
-    if (ends) this.emit()
+    if (ends) this.emits.now()
   }
 
-  /** Records changes; listeners get one new snapshot per microtask. */
+  /** Records changes; listeners get one new snapshot per microtask, or per `bufferInterval`. */
   private patch(changes: typeof this.draft): void {
     Object.assign(this.draft, changes)
-    if (this.emitScheduled) return
-    this.emitScheduled = true
-    queueMicrotask(() => this.emit())
+    this.emits.request()
   }
 
   private emit(): void {
-    this.emitScheduled = false
     if (this.added.length === 0 && Object.keys(this.draft).length === 0) return
     const added = this.added
     this.added = []

@@ -49,6 +49,15 @@ export interface SubscribeOptions<C extends ChannelInstance<any> | string = Chan
   from?: "all" | "none" | string
   /** Most messages kept in `messages.all` (oldest dropped first). @default 1000 */
   historyLimit?: number
+  /**
+   * Batches snapshots: after a change the next snapshot waits this many ms and
+   * carries everything received meanwhile (all of it in `messages.delta`), so a
+   * fast token stream renders a few times a second rather than per token. A
+   * run's end and `close()` are never held back. 0: one snapshot per microtask
+   * (one per read of the stream).
+   * @default 0
+   */
+  bufferInterval?: number
   /** Close the stream while `document.hidden` and resume from the last id when visible. @default true */
   pauseWhenHidden?: boolean
   /** The gateway's heartbeat interval; no byte for 2× this + 5 s reconnects. @default 15000 */
