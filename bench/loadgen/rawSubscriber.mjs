@@ -1,10 +1,19 @@
-// A raw SSE subscriber for the resume storm: counts data frames without
+// A raw SSE subscriber for the resume storm: counts message frames without
 // parsing them, notices `$close` and the socket ending. Shared by the storm's
 // main thread (bystanders) and its worker (the resumes).
 import { connect } from "node:net"
 
 const FRAME_START = Buffer.from("\n\nid: ")
+// Every stream opens with one `$position` frame (it has an id): not a message, not counted.
+const POSITION_EVENT = Buffer.from("\nevent: $position\n")
 const CLOSE_EVENT = Buffer.from("event: $close")
+
+/** Occurrences of `marker` in `text` that end past its first `seen` bytes (those were counted before). */
+function countNew(text, marker, seen) {
+  let n = 0
+  for (let at = text.indexOf(marker, Math.max(0, seen - marker.length + 1)); at !== -1; at = text.indexOf(marker, at + 1)) n++
+  return n
+}
 
 /**
  * Every data frame follows a blank line (the first one the `retry:` frame).
@@ -33,9 +42,9 @@ export function subscriber({ host, port }, channel, token, lastEventId, { read =
         chunk = Buffer.from(head.slice(end + 4), "latin1")
       }
       const text = Buffer.concat([s.tail, chunk])
-      for (let at = text.indexOf(FRAME_START); at !== -1; at = text.indexOf(FRAME_START, at + 1)) s.frames++
+      s.frames += countNew(text, FRAME_START, s.tail.length) - countNew(text, POSITION_EVENT, s.tail.length)
       if (text.includes(CLOSE_EVENT)) s.closeEvent = true
-      s.tail = text.subarray(Math.max(0, text.length - FRAME_START.length + 1))
+      s.tail = text.subarray(Math.max(0, text.length - POSITION_EVENT.length + 1))
       onData?.(chunk.toString())
       s.onProgress?.()
     })

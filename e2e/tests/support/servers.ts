@@ -29,8 +29,9 @@ export function gatewayEnv(port: number, extra: Record<string, string> = {}): Re
     // A stalled stream is noticed within a few seconds (the client times out on missed heartbeats).
     CONDUIT_HEARTBEAT_MS: "1000",
     CONDUIT_DEMO: "1",
-    // 27 tokens ≈ 3 s: slow enough that a test can cut the network mid-run on a loaded machine.
-    CONDUIT_DEMO_TOKEN_DELAY_MS: "120",
+    // 27 tokens ≈ 5.4 s: slow enough that a test can cut the network mid-run on a loaded
+    // machine (at 120 ms, beside a CPU hog, a run once finished before reconnect.spec cut it).
+    CONDUIT_DEMO_TOKEN_DELAY_MS: "200",
     ...extra,
   }
 }

@@ -35,9 +35,12 @@ export interface ReadResult {
   messages: StoredMessage[]
   /**
    * Set when messages after the requested id may be missing: some were
-   * evicted, or the id is not one the channel holds (see `resumeGap`).
+   * evicted, or the id is not one the channel holds, a future one included
+   * (see `resumeGap`).
    */
   gap: GapEventData | null
+  /** Newest id the channel has had, retained or not; null when the broker knows none. */
+  newest: string | null
 }
 
 /** Live messages of one channel, in id order, possibly several at a time. */
@@ -64,7 +67,10 @@ export interface Broker {
    * once, or `onInterrupted` is called.
    */
   subscribe(channel: string, listener: BrokerListener, onInterrupted?: BrokerInterruption): Promise<() => void>
-  /** Retained messages with id > `after` (all retained when `after` is "0"), oldest first, and whether any may be missing. */
+  /**
+   * Retained messages with id > `after` (all retained when `after` is "0"), oldest
+   * first, at most `limit` (0: none, only `newest`), and whether any may be missing.
+   */
   read(channel: string, after: string, limit?: number): Promise<ReadResult>
   /** False while the backing store cannot be reached. */
   isReady(): boolean

@@ -110,14 +110,16 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
 
   function read(channel: string, after: string, limit?: number): Promise<ReadResult> {
     // A channel not known here (never used, forgotten when idle, or this node restarted) holds nothing.
-    const history = channels.get(channel)?.history
+    const state = channels.get(channel)
+    const history = state?.history
     history?.expire(now())
     const gap = resumeGap(after, {
       evictedThrough: history?.evictedThrough ?? null,
       holdsResumeId: history?.has(after) ?? false,
       oldest: history?.oldestId() ?? null,
     })
-    return Promise.resolve({ messages: history?.after(after, limit) ?? [], gap })
+    const newest = state?.last ? formatId(state.last.ms, state.last.seq) : null
+    return Promise.resolve({ messages: history?.after(after, limit) ?? [], gap, newest })
   }
 
   return {

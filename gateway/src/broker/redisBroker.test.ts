@@ -176,8 +176,8 @@ describe("redis broker: history bounds and $gap", () => {
     const old = await ids(a, channel, 3)
     await new Promise((r) => setTimeout(r, 400))
     // Read alone trims: nothing retained, loss reported.
-    expect(await a.read(channel, old[0]!)).toEqual({ messages: [], gap: { lastEventId: old[0], oldest: null } })
-    expect(await a.read(channel, old[2]!)).toEqual({ messages: [], gap: null })
+    expect(await a.read(channel, old[0]!)).toEqual({ messages: [], gap: { lastEventId: old[0], oldest: null }, newest: old[2] })
+    expect(await a.read(channel, old[2]!)).toEqual({ messages: [], gap: null, newest: old[2] })
     const [next] = await ids(a, channel, 1, 3)
     expect(await rig.raw.xlen(`conduit:{${channel}}:stream`)).toBe(1)
     expect(await a.read(channel, old[1]!)).toMatchObject({ gap: { lastEventId: old[1], oldest: next }, messages: [{ id: next }] })
@@ -188,8 +188,29 @@ describe("redis broker: history bounds and $gap", () => {
 
   it("reports a gap with oldest null for a channel it knows nothing of, except when starting from 0", async () => {
     const a = await node()
-    expect(await a.read(fresh(), "0")).toEqual({ messages: [], gap: null })
-    expect(await a.read(fresh(), "1700000000000-0")).toEqual({ messages: [], gap: { lastEventId: "1700000000000-0", oldest: null } })
+    expect(await a.read(fresh(), "0")).toEqual({ messages: [], gap: null, newest: null })
+    expect(await a.read(fresh(), "1700000000000-0")).toEqual({ messages: [], gap: { lastEventId: "1700000000000-0", oldest: null }, newest: null })
+  })
+
+  it("reports a gap for an id newer than the channel's newest, and tells the newest id (limit 0: nothing else)", async () => {
+    const a = await node()
+    const channel = fresh()
+    const sent = await ids(a, channel, 2)
+    expect(await a.read(channel, "999999999999999-0")).toEqual({ messages: [], gap: { lastEventId: "999999999999999-0", oldest: sent[0] }, newest: sent[1] })
+    expect(await a.read(channel, sent[1]!)).toEqual({ messages: [], gap: null, newest: sent[1] })
+    expect(await a.read(channel, "0", 0)).toEqual({ messages: [], gap: null, newest: sent[1] })
+  })
+
+  it("after a recorded loss past the stream's last entry, the newest id is the lost one: a stream positioned there resumes without a gap", async () => {
+    const a = await node()
+    const channel = fresh()
+    const [kept] = await ids(a, channel, 1)
+    // What MARK_LOSS_SCRIPT records when a node delivered an id the promoted replica never got.
+    const lost = `${Number(kept!.split("-")[0]) + 1}-0`
+    await rig.raw.hset(`conduit:{${channel}}:meta`, "ev", lost)
+    expect(await a.read(channel, "0", 0)).toMatchObject({ messages: [], newest: lost })
+    expect(await a.read(channel, lost)).toEqual({ messages: [], gap: null, newest: lost })
+    expect((await a.read(channel, kept!)).gap).toEqual({ lastEventId: kept, oldest: kept })
   })
 
   it("reports a gap for an id from before the channel's stream began (an earlier life whose keys expired)", async () => {

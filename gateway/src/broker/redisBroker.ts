@@ -311,8 +311,8 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   async function readScript(channel: string, after: string, limit: number): Promise<RawRead> {
     const keys = redisKeysOf(prefix, channel)
     const start = isStartId(after) ? "0" : after
-    const reply = (await links.reads.conduitRead(3, keys.stream, keys.meta, keys.index, start, limit, historySize, historyTtlMs, historyBytes)) as [string, number, string, StreamEntry[]]
-    return { evictedThrough: reply[0] || null, holdsResumeId: reply[1] === 1, oldest: reply[2] || null, entries: reply[3] }
+    const reply = (await links.reads.conduitRead(3, keys.stream, keys.meta, keys.index, start, limit, historySize, historyTtlMs, historyBytes)) as [string, number, string, StreamEntry[], string]
+    return { evictedThrough: reply[0] || null, holdsResumeId: reply[1] === 1, oldest: reply[2] || null, entries: reply[3], newest: reply[4] || null }
   }
 
   async function read(channel: string, after: string, limit?: number): Promise<ReadResult> {
@@ -326,7 +326,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     const ch = live.get(redisKeysOf(prefix, channel).live)
     const channelJson = ch?.channelJson ?? JSON.stringify(channel)
     const messages = raw.entries.map((entry) => (ch ? ch.cache.intern(entry[0], () => messageOfEntry(channelJson, entry)) : messageOfEntry(channelJson, entry)))
-    return { messages, gap: resumeGap(after, raw) }
+    return { messages, gap: resumeGap(after, raw), newest: raw.newest }
   }
 
   return {

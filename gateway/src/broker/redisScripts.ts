@@ -152,10 +152,13 @@ return out
 `
 
 /**
- * KEYS: stream, meta, index. ARGV: after ("0" = from the start), limit,
- * maxlen, ttl ms, max bytes. Trims first (age passes without publishes).
- * Returns [newest id gone or "", whether the stream holds `after` (0|1),
- * oldest retained id or "", entries after `after`]; `resumeGap` decides.
+ * KEYS: stream, meta, index. ARGV: after ("0" = from the start), limit
+ * (0: no entries), maxlen, ttl ms, max bytes. Trims first (age passes
+ * without publishes). Returns [newest id gone or "", whether the stream
+ * holds `after` (0|1), oldest retained id or "", entries after `after`,
+ * newest id or ""]; `resumeGap` decides the gap. The newest id is the later
+ * of the newest entry and the newest id gone (evicted, or lost in a
+ * failover): a subscriber positioned there resumes without a gap.
  */
 export const READ_SCRIPT = `${HELPERS}
 local stream, meta, index = KEYS[1], KEYS[2], KEYS[3]
@@ -164,8 +167,14 @@ trim(stream, meta, index, tonumber(ARGV[4]), tonumber(ARGV[3]), tonumber(ARGV[5]
 local holds = 0
 if after ~= '0' and #redis.call('XRANGE', stream, after, after) > 0 then holds = 1 end
 local first = redis.call('LINDEX', index, 0)
+local ev = redis.call('HGET', meta, 'ev')
+local newest = ev
+local last = redis.call('LINDEX', index, -1)
+if last and (not newest or cmp(index_id(last), newest) > 0) then newest = index_id(last) end
 local start = after == '0' and '-' or ('(' .. after)
-return {redis.call('HGET', meta, 'ev') or '', holds, first and index_id(first) or '', redis.call('XRANGE', stream, start, '+', 'COUNT', limit)}
+local entries = {}
+if limit > 0 then entries = redis.call('XRANGE', stream, start, '+', 'COUNT', limit) end
+return {ev or '', holds, first and index_id(first) or '', entries, newest or ''}
 `
 
 /**

@@ -8,7 +8,7 @@ function fakeRedis(ids: string[]) {
   const run = (channel: string, after: string, limit: number) =>
     new Promise<RawRead>((resolve) => {
       const entries: StreamEntry[] = ids.filter((id) => after === "0" || id > after).slice(0, limit).map((id) => [id, []])
-      const release = () => resolve({ evictedThrough: null, holdsResumeId: ids.includes(after), oldest: ids[0] ?? null, entries })
+      const release = () => resolve({ evictedThrough: null, holdsResumeId: ids.includes(after), oldest: ids[0] ?? null, entries, newest: ids.at(-1) ?? null })
       calls.push({ channel, after, limit, release })
     })
   return { calls, run }
@@ -78,5 +78,18 @@ describe("replay reads", () => {
     expect(redis.calls.map((c) => c.limit)).toEqual([1])
     redis.calls[0]!.release()
     expect(idsOf(await limited)).toEqual(["1-0"])
+  })
+  it("runs a read for the position alone (limit 0, a live-only subscribe) at once, behind no replay", async () => {
+    const redis = fakeRedis(["1-0", "2-0"])
+    const reads = createReplayReads({ concurrency: 1, fullLimit: 10, run: redis.run })
+    const replay = reads.read("c", "0")
+    const position = reads.read("c", "0", 0)
+    await flush()
+    expect(redis.calls.map((c) => c.limit)).toEqual([11, 0])
+    redis.calls[1]!.release()
+    const answer = await position
+    expect([idsOf(answer), answer.newest]).toEqual([[], "2-0"])
+    redis.calls[0]!.release()
+    expect(idsOf(await replay)).toEqual(["1-0", "2-0"])
   })
 })

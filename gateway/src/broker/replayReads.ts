@@ -6,6 +6,8 @@ import { isStartId, type RetainedState } from "./resumeGap.ts"
 export interface RawRead extends RetainedState {
   /** Entries after the requested id, oldest first, at most the requested limit. */
   entries: StreamEntry[]
+  /** Newest id the channel has had, retained or gone; null when Redis knows none. */
+  newest: string | null
 }
 
 export interface ReplayReadsOptions {
@@ -105,6 +107,9 @@ export function createReplayReads(options: ReplayReadsOptions): { read(channel: 
 
   return {
     read(channel, after, limit) {
+      // A read for the channel's position alone (a live-only subscribe) returns no entries:
+      // nothing to bound or share, so it does not wait behind a storm of replays.
+      if (limit === 0) return options.run(channel, after, 0)
       return new Promise((resolve, reject) => {
         const full = limit === undefined || limit >= options.fullLimit
         enqueue(channel, { after, resolve, reject }, full ? options.fullLimit : limit, full)

@@ -134,7 +134,13 @@ describe("conduit tail", { timeout: 60_000 }, () => {
       expect(out).toMatch(/^\d\d:\d\d:\d\d\.\d{3}  tokens     \{"token":"Hel"\}  \d+-\d+$/m)
       await g.kill()
       await expect.poll(() => out, { timeout: 15_000 }).toMatch(/\$close\s+shutdown: the gateway ends the stream/)
-      await expect.poll(() => out, { timeout: 15_000 }).toContain("reconnecting in 1000 ms")
+      // The $close carried the gateway's draw from the shutdown window (1–5 × retry:): that one reconnect
+      // waits it; the next, refused (nothing listens any more), waits the base retry: again.
+      await expect.poll(() => out, { timeout: 15_000 }).toMatch(/stream ended: reconnecting in \d+ ms/)
+      const drawn = Number(/stream ended: reconnecting in (\d+) ms/.exec(out)![1])
+      expect(drawn).toBeGreaterThanOrEqual(1000)
+      expect(drawn).toBeLessThanOrEqual(5000)
+      await expect.poll(() => out, { timeout: 15_000 }).toMatch(/ECONNREFUSED\): reconnecting in 1000 ms/)
     } finally {
       tail.kill("SIGINT")
     }

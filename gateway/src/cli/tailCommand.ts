@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises"
-import { assertChannelName, ConduitError, ErrorCode } from "@conduit/shared"
+import { assertChannelName, CLOSE_EVENT, ConduitError, ErrorCode } from "@conduit/shared"
 import { createParser } from "eventsource-parser"
 import { gatewayError } from "../sdk/publishTransport.ts"
 import { CLIENT_HELP, type Command, gatewayUrl, URL_OPTION } from "./Command.ts"
@@ -13,7 +13,8 @@ export const tailCommand: Command = {
 Prints every event of a channel's stream as it arrives, one line each: the
 time the gateway accepted it, its topic, its data and its id. Control events
 ($gap, $close, $run, $error) are coloured. When the stream ends (the gateway
-restarts, $close) it reconnects and resumes after the last id it saw.
+restarts, $close) it reconnects and resumes after the last id it saw (a
+message's, or the stream's $position).
 Ctrl-C stops it.
 
   --from all|none|ID   all: replay retained history first; none: only new
@@ -38,7 +39,18 @@ ${CLIENT_HELP}`,
     const stop = () => stopped.abort()
     process.once("SIGINT", stop)
     process.once("SIGTERM", stop)
+    // The gateway's `retry:` at the start of a stream sets the base delay; one sent with `$close`
+    // is that one reconnect's delay (its draw from the reason's window). A parser reports the
+    // field before its frame's event, so the event that follows says which it was.
     let retryMs = 1000
+    let closeRetryMs: number | undefined
+    let pendingRetryMs: number | undefined
+    const settleRetry = (forClose: boolean) => {
+      if (pendingRetryMs === undefined) return
+      if (forClose) closeRetryMs = pendingRetryMs
+      else retryMs = pendingRetryMs
+      pendingRetryMs = undefined
+    }
     let connectedOnce = false
     try {
       for (;;) {
@@ -56,16 +68,23 @@ ${CLIENT_HELP}`,
             io.stdout.write(format.meta(`connected to ${base}, channel ${channel}${replay}`))
           },
           onEvent(event, data, id) {
+            settleRetry(event === CLOSE_EVENT)
             if (id) lastEventId = id
             io.stdout.write(format.event(event, data))
           },
-          onRetry: (ms) => (retryMs = ms),
+          onRetry: (ms) => {
+            settleRetry(false)
+            pendingRetryMs = ms
+          },
         })
+        settleRetry(false)
+        const delayMs = closeRetryMs ?? retryMs
+        closeRetryMs = undefined
         if (stopped.signal.aborted) return 0
         // Refusals a retry cannot fix end the command; a first connect that finds no gateway too.
         if (end && (!end.retryable || end.code === ErrorCode.TOKEN_EXPIRED || !connectedOnce)) throw end
-        io.stdout.write(format.meta(`${end ? end.message : "stream ended"}: reconnecting in ${retryMs} ms`))
-        await sleep(retryMs, undefined, { signal: stopped.signal }).catch(() => undefined)
+        io.stdout.write(format.meta(`${end ? end.message : "stream ended"}: reconnecting in ${delayMs} ms`))
+        await sleep(delayMs, undefined, { signal: stopped.signal }).catch(() => undefined)
         if (stopped.signal.aborted) return 0
       }
     } finally {

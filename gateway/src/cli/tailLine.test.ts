@@ -25,6 +25,9 @@ describe("conduit tail lines", () => {
     expect(plain.event("$error", '{"code":"ERR_BROKER_UNAVAILABLE","message":"Redis is down"}', at)).toBe(
       "14:03:07.125  $error     ERR_BROKER_UNAVAILABLE: Redis is down\n",
     )
+    expect(plain.event("$position", '{"lastEventId":"1795392864899-4"}', at)).toBe(
+      "14:03:07.125  $position  live from here; a reconnect resumes after 1795392864899-4\n",
+    )
     expect(plain.event("$run", envelope("$run", { status: "completed", result: { words: 250 } }, { runId: "run_1", kind: "run" }))).toBe(
       '14:03:07.125  $run       run run_1  completed {"result":{"words":250}}  1795392864899-4\n',
     )

@@ -1,5 +1,5 @@
 import { styleText } from "node:util"
-import { CLOSE_EVENT, ERROR_EVENT, GAP_EVENT, RUN_EVENT } from "@conduit/shared"
+import { CLOSE_EVENT, ERROR_EVENT, GAP_EVENT, POSITION_EVENT, RUN_EVENT } from "@conduit/shared"
 
 type Style = Parameters<typeof styleText>[0]
 
@@ -33,6 +33,8 @@ export function createTailFormatter(color: boolean) {
           return line(receivedAt, event, event, `${parsed?.reason ?? data}: the gateway ends the stream`)
         case ERROR_EVENT:
           return line(receivedAt, event, event, `${parsed?.code}: ${parsed?.message}`)
+        case POSITION_EVENT:
+          return line(receivedAt, event, "meta", `live from here; a reconnect resumes after ${parsed?.lastEventId}`)
       }
       // Topic messages and $run carry the envelope: show when the gateway accepted it, and its id.
       const at = typeof parsed?.createdAt === "string" ? new Date(parsed.createdAt) : receivedAt

@@ -50,13 +50,17 @@ export class ResumingSubscriber {
   }
 
   private take(frame: string): void {
+    let id: string | undefined
     let event = ""
     let data = ""
     for (const [, field, value] of frame.matchAll(FRAME_LINE)) {
-      if (field === "id") this.ids.push(value!)
+      if (field === "id") id = value!
       else if (field === "event") event = value!
       else data = value!
     }
+    // Every stream opens with `$position`: its id is the stream's, not a message's.
+    if (event === "$position") return
+    if (id !== undefined) this.ids.push(id)
     if (event !== "$gap") return
     const gap = JSON.parse(data) as { lastEventId: string; oldest: string | null }
     this.gaps.push({ ...gap, afterIds: this.ids.length })

@@ -15,12 +15,22 @@ export interface RunningGateway {
 export async function startGateway(options: GatewayOptions = {}, port = 0): Promise<RunningGateway> {
   const gateway = createGateway({ logLevel: "silent", ...options })
   const { url, port: bound } = await gateway.listen({ port, host: "127.0.0.1" })
-  const call = async (method: string, path: string, body: unknown, headers: Record<string, string>) => {
-    const res = await fetch(`${url}${path}`, {
+  const send = (method: string, path: string, body: unknown, headers: Record<string, string>) =>
+    fetch(`${url}${path}`, {
       method,
       headers: body === undefined ? headers : { "Content-Type": "application/json", ...headers },
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     })
+  const call = async (method: string, path: string, body: unknown, headers: Record<string, string>) => {
+    let res: Response
+    try {
+      res = await send(method, path, body, headers)
+    } catch (error) {
+      // A pooled keep-alive connection the server closed as it was reused (a busy event loop
+      // runs the server's idle timer before fetch's): a GET is safe to send again.
+      if (method !== "GET") throw error
+      res = await send(method, path, body, headers)
+    }
     const text = await res.text()
     let parsed: unknown
     try {
