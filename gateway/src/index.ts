@@ -11,6 +11,10 @@ export type { Broker, BrokerListener, PreparedMessage, PublishResult, ReadResult
 export type { MintTokenInput } from "./auth/createAuth.ts"
 export { Conduit } from "./sdk/Conduit.ts"
 export type { ConduitOptions, PublishOptions, TokenRequest } from "./sdk/Conduit.ts"
+export { getClientSubscriptionToken, getSubscriptionToken } from "./sdk/subscriptionTokens.ts"
+export type { TokenArgs } from "./sdk/subscriptionTokens.ts"
+export { Realtime, realtime } from "@conduit/shared"
+export type { ChannelSubscriptionToken, ClientSubscriptionToken } from "@conduit/shared"
 export type { FunctionsRuntime, FunctionsRuntimeOptions } from "./functions/createFunctionsRuntime.ts"
 export type {
   ConduitFunction,
@@ -18,6 +22,7 @@ export type {
   FunctionHandler,
   FunctionTrigger,
   HandlerContext,
+  PublishMessage,
   RunPublish,
   SendEvent,
   Step,
