@@ -35,7 +35,7 @@ describe("subscription tokens", () => {
     expect(res.status).toBe(200)
     const [header, payload] = (res.body.token as string).split(".").slice(0, 2).map((p) => JSON.parse(Buffer.from(p, "base64url").toString()))
     expect(header).toMatchObject({ alg: "HS256" })
-    expect(payload).toMatchObject({ iss: "conduit", aud: "conduit:subscribe", channel: "c", topics: ["status"], sub: "user-1" })
+    expect(payload).toMatchObject({ iss: "conduit", aud: "conduit:subscribe", channel: "c", topics: ["status", "$run"], sub: "user-1" })
     expect(payload.exp - payload.iat).toBe(30)
     expect(typeof payload.jti).toBe("string")
     expect(new Date(res.body.expiresAt).getTime()).toBe(payload.exp * 1000)
@@ -90,6 +90,21 @@ describe("subscription tokens", () => {
     await new Promise((r) => setTimeout(r, 50))
     expect(s.events.map((e) => e.event)).toEqual(["status"])
     s.close()
+  })
+
+  it("caps lifetimes at maxTokenTtlSeconds, minting and connecting alike (CONDUIT_MAX_TOKEN_TTL_SECONDS)", async () => {
+    const { optionsFromEnv } = await import("./config/optionsFromEnv.ts")
+    expect(optionsFromEnv({ CONDUIT_MAX_TOKEN_TTL_SECONDS: "120" }).maxTokenTtlSeconds).toBe(120)
+    gw = await startGateway({ signingKey: KEY, maxTokenTtlSeconds: 120 })
+    const minted = await gw.post("/v1/tokens", { channel: "c", topics: ["status"], expiresIn: 121 }, { Authorization: `Bearer ${KEY}` })
+    expect(minted.body.error).toMatchObject({ code: "ERR_INVALID_BODY", limit: 120 })
+    await expect(gw.gateway.mintToken({ channel: "c", topics: ["status"], expiresIn: 121 })).rejects.toMatchObject({ code: "ERR_INVALID_BODY" })
+    const { token: atMax } = await gw.gateway.mintToken({ channel: "c", topics: ["status"], expiresIn: 120 })
+    expect(await subscribeCode("channel=c", atMax)).toEqual({ status: 200, code: undefined })
+    const now = Math.floor(Date.now() / 1000)
+    expect(await subscribeCode("channel=c", await token({}, KEY, { exp: now + 300 }))).toEqual({ status: 401, code: "ERR_TOKEN_INVALID" })
+    const { createGateway } = await import("./createGateway.ts")
+    expect(() => createGateway({ tokenTtlSeconds: 300, maxTokenTtlSeconds: 120, logLevel: "silent" })).toThrow(expect.objectContaining({ code: "ERR_CONFIG" }))
   })
 
   it("accepts tokens signed with the fallback key (rotation)", async () => {

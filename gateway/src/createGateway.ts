@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from "node:http"
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
 import type { AddressInfo, Socket } from "node:net"
 import {
   ConduitError,
@@ -16,12 +16,14 @@ import type { GatewayOptions } from "./config/GatewayOptions.ts"
 import { type ResolvedOptions, resolveOptions } from "./config/resolveOptions.ts"
 import { createRouter } from "./createRouter.ts"
 import type { GatewayContext } from "./GatewayContext.ts"
-import { answerClientError } from "./http/answerClientError.ts"
+import { answerClientError, writeRawError } from "./http/answerClientError.ts"
+import { assertBodyFits } from "./http/assertBodyFits.ts"
 import { createLogger } from "./http/createLogger.ts"
 import { expressMessages } from "./http/expressMessages.ts"
 import { createRateLimiter } from "./http/rateLimiter.ts"
 import { createStreamQuota } from "./http/streamQuota.ts"
 import { errorHandler } from "./http/sendError.ts"
+import { writeError } from "./http/writeError.ts"
 import { createMetrics } from "./metrics/createMetrics.ts"
 import { createChannelRegistry } from "./publish/channelRegistry.ts"
 import { preparePublish } from "./publish/preparePublish.ts"
@@ -88,6 +90,8 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
       ...(options.signingKeyFallback === undefined ? {} : { signingKeyFallback: options.signingKeyFallback }),
       dev: options.dev,
       tokenTtlSeconds: options.tokenTtlSeconds,
+      maxTokenTtlSeconds: options.maxTokenTtlSeconds,
+      onKeyInUrl: () => logger.warn("a signing key was sent in a URL and refused; it may sit in access logs: rotate it"),
     }),
     registry: createChannelRegistry(options.channels),
     metrics: createMetrics({ connections: () => fanout.sessions.size, channels: () => fanout.channelCount, hot }),
@@ -157,6 +161,8 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
           headersTimeout: options.headersTimeoutMs,
           requestTimeout: Math.max(options.headersTimeoutMs, 300_000),
           connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(options.headersTimeoutMs / 4))),
+          // The router refuses a missing Host itself, in JSON (assertValidHost); Node's answer has no body.
+          requireHostHeader: false,
           ...expressMessages(app),
         },
         app,
@@ -169,7 +175,24 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
         socket.once("close", forgetSocket)
       })
       server.on("request", (req: IncomingMessage) => unused.delete(req.socket))
+      // What Node would answer by itself, with an empty body or none, is answered in JSON like every refusal.
       server.on("clientError", answerClientError)
+      server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+        // Node would send `100 Continue` at once: a body the gateway will refuse is refused instead.
+        try {
+          assertBodyFits(req.headers, options.maxRequestBytes)
+        } catch (error) {
+          return writeError(res, error as ConduitError)
+        }
+        res.writeContinue()
+        server.emit("request", req, res)
+      })
+      server.on("checkExpectation", (_req: IncomingMessage, res: ServerResponse) =>
+        writeError(res, new ConduitError(ErrorCode.EXPECTATION_FAILED, "the only expectation served is 100-continue")),
+      )
+      server.on("connect", (_req: IncomingMessage, socket: Socket) => {
+        writeRawError(socket, new ConduitError(ErrorCode.METHOD_NOT_ALLOWED, "CONNECT is not served: this is not a proxy"))
+      })
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject)
         server.listen(port, host, () => {

@@ -136,3 +136,30 @@ describe("other routes", () => {
     expect((await gw.get("/v1/channels/c/history?limit=0")).body.error.code).toBe("ERR_INVALID_QUERY")
   })
 })
+
+describe("the router embedded after the host app's own body parser", () => {
+  it("publishes the body that parser read, as before, instead of failing on a consumed stream", async () => {
+    const { createServer } = await import("node:http")
+    const express = (await import("express")).default
+    const { createGateway } = await import("./createGateway.ts")
+    const gateway = createGateway({ logLevel: "silent" })
+    const app = express()
+    app.use(express.json())
+    app.use("/realtime", gateway.router)
+    const server = createServer(app)
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    const { port } = server.address() as import("node:net").AddressInfo
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/realtime/v1/publish`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ channel: "c", topic: "t", data: "parsed upstream" }),
+      })
+      expect(res.status).toBe(202)
+      expect((await gateway.broker.read("c", "0")).messages.map((m) => JSON.parse(m.json).data)).toEqual(["parsed upstream"])
+    } finally {
+      server.close()
+      await gateway.close()
+    }
+  })
+})

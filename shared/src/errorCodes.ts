@@ -15,7 +15,7 @@ export const ErrorCode = {
   FORBIDDEN_CHANNEL: "ERR_FORBIDDEN_CHANNEL",
   /** Token valid, but a requested topic is not granted by it. */
   FORBIDDEN_TOPIC: "ERR_FORBIDDEN_TOPIC",
-  /** Signing key wrong on a publish / tokens / history request. */
+  /** Signing key wrong on a publish / tokens / history request, or sent in a URL. */
   INVALID_KEY: "ERR_INVALID_KEY",
   INVALID_CHANNEL: "ERR_INVALID_CHANNEL",
   INVALID_TOPIC: "ERR_INVALID_TOPIC",
@@ -32,8 +32,14 @@ export const ErrorCode = {
   INVALID_QUERY: "ERR_INVALID_QUERY",
   NOT_FOUND: "ERR_NOT_FOUND",
   METHOD_NOT_ALLOWED: "ERR_METHOD_NOT_ALLOWED",
-  /** Not parseable as HTTP (bad header bytes, oversized headers): refused before any route. */
+  /**
+   * Not a well-formed HTTP request, refused before any route: bad header bytes,
+   * oversized headers, a missing, repeated or invalid `Host`, a path that does
+   * not percent-decode.
+   */
   MALFORMED_REQUEST: "ERR_MALFORMED_REQUEST",
+  /** An `Expect` other than `100-continue`. */
+  EXPECTATION_FAILED: "ERR_EXPECTATION_FAILED",
   RATE_LIMITED: "ERR_RATE_LIMITED",
   /** The broker (e.g. Redis) cannot be reached. Retryable. */
   BROKER_UNAVAILABLE: "ERR_BROKER_UNAVAILABLE",
@@ -82,6 +88,7 @@ export const httpStatusOf: Partial<Record<ErrorCode, number>> = {
   ERR_UNKNOWN_FUNCTION: 404,
   ERR_METHOD_NOT_ALLOWED: 405,
   ERR_MALFORMED_REQUEST: 400,
+  ERR_EXPECTATION_FAILED: 417,
   ERR_RATE_LIMITED: 429,
   ERR_BROKER_UNAVAILABLE: 503,
   ERR_SHUTTING_DOWN: 503,

@@ -9,6 +9,8 @@ export const DEFAULTS = {
   maxBatchMessages: 1000,
   slowConsumerBytes: 1024 * 1024,
   tokenTtlSeconds: 60,
+  /** Longest token lifetime the gateway mints or accepts: a day. */
+  maxTokenTtlSeconds: 24 * 60 * 60,
   /** `retry:` sent at the start of every stream. */
   retryMs: 1000,
   /** Shortest signing key accepted in production. */

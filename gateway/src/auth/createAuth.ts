@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypt
 import {
   ConduitError,
   ErrorCode,
+  RUN_TOPIC,
   type SubscriptionToken,
   type SubscriptionTokenClaims,
   TOKEN_ALGORITHM,
@@ -9,12 +10,17 @@ import {
   TOKEN_ISSUER,
 } from "@conduit/shared"
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose"
+import type { PresentedCredential } from "../http/credentials.ts"
 
 export interface AuthOptions {
   signingKey?: string
   signingKeyFallback?: string
   dev: boolean
   tokenTtlSeconds: number
+  /** Longest lifetime minted or accepted, seconds. */
+  maxTokenTtlSeconds: number
+  /** Called when a signing key arrived in a URL (and was refused): it may now sit in access logs. */
+  onKeyInUrl?: () => void
 }
 
 export interface MintTokenInput {
@@ -23,6 +29,13 @@ export interface MintTokenInput {
   /** Seconds the token may be used to connect. */
   expiresIn?: number
   sub?: string
+  /**
+   * Grant `$run` lifecycle messages, which carry the run's `result` and
+   * `error` (the client's `runStatus` comes from them): `$run` joins the
+   * token's topics. `false` for a subscriber that must not see results.
+   * @default true
+   */
+  runEvents?: boolean
 }
 
 /** What a subscribe request is allowed: which topics (null = all) and until when. */
@@ -30,6 +43,9 @@ export interface SubscribeGrant {
   topics: ReadonlySet<string> | null
   expiresAtMs?: number
 }
+
+// Clocks of the node that minted a token and the node that checks it may differ by this much.
+const CLOCK_SKEW_SECONDS = 60
 
 /** The wildcard topic grant: every topic of the channel. */
 export const ALL_TOPICS = "*"
@@ -39,7 +55,8 @@ export type Auth = ReturnType<typeof createAuth>
 /**
  * Signing keys and subscription tokens. Tokens are HS256 JWTs verified with
  * an explicit algorithm list (alg:none and key confusion rejected); the
- * signing key itself is also accepted wherever a token is, for backends.
+ * signing key itself is also accepted wherever a token is, for backends, but
+ * only in `Authorization`: never in a URL, which reaches logs and proxies.
  */
 export function createAuth(options: AuthOptions) {
   const configured = [options.signingKey, options.signingKeyFallback].filter((k): k is string => !!k)
@@ -69,8 +86,13 @@ export function createAuth(options: AuthOptions) {
 
   async function mintToken(input: MintTokenInput): Promise<SubscriptionToken> {
     const ttl = input.expiresIn ?? options.tokenTtlSeconds
+    if (!Number.isInteger(ttl) || ttl < 1 || ttl > options.maxTokenTtlSeconds) {
+      throw new ConduitError(ErrorCode.INVALID_BODY, `expiresIn must be whole seconds, 1-${options.maxTokenTtlSeconds}`, {
+        details: { limit: options.maxTokenTtlSeconds },
+      })
+    }
     const iat = Math.floor(Date.now() / 1000)
-    const jwt = new SignJWT({ channel: input.channel, topics: input.topics })
+    const jwt = new SignJWT({ channel: input.channel, topics: grantedTopics(input.topics, input.runEvents ?? true) })
       .setProtectedHeader({ alg: TOKEN_ALGORITHM, typ: "JWT" })
       .setIssuer(TOKEN_ISSUER)
       .setAudience(TOKEN_AUDIENCE)
@@ -94,6 +116,7 @@ export function createAuth(options: AuthOptions) {
         if (typeof payload.channel !== "string" || !Array.isArray(payload.topics) || !payload.topics.every((t) => typeof t === "string")) {
           throw new ConduitError(ErrorCode.TOKEN_INVALID, "token claims channel/topics malformed")
         }
+        checkLifetime(payload.iat!, payload.exp!)
         return payload as unknown as SubscriptionTokenClaims
       } catch (error) {
         if (error instanceof joseErrors.JWTExpired) {
@@ -108,12 +131,33 @@ export function createAuth(options: AuthOptions) {
     throw new ConduitError(ErrorCode.TOKEN_INVALID, "token not accepted", { cause: lastError })
   }
 
+  /**
+   * jose accepts any number for `exp` and `iat`, Infinity (`1e309`) included:
+   * a token must end, within the gateway's maximum of its `iat`, and `iat`
+   * must not be in the future (an `iat` a year ahead would stretch it).
+   */
+  function checkLifetime(iat: number, exp: number): void {
+    const nowSeconds = Date.now() / 1000
+    const max = options.maxTokenTtlSeconds
+    if (!Number.isFinite(exp) || !Number.isFinite(iat) || exp - iat > max || iat > nowSeconds + CLOCK_SKEW_SECONDS) {
+      throw new ConduitError(ErrorCode.TOKEN_INVALID, `token lifetime is not finite or exceeds the gateway's maximum of ${max} s`)
+    }
+  }
+
   async function authorizeSubscribe(
-    credential: string | undefined,
+    presented: PresentedCredential,
     channel: string,
     requested: string[] | null,
   ): Promise<SubscribeGrant> {
-    const all: SubscribeGrant = { topics: requested === null ? null : new Set(requested) }
+    if (presented.query !== undefined && configured.length > 0 && isSigningKey(presented.query)) {
+      options.onKeyInUrl?.()
+      throw new ConduitError(
+        ErrorCode.INVALID_KEY,
+        "the signing key is never accepted in a URL (it reaches access logs): send it as Authorization: Bearer, and rotate it",
+      )
+    }
+    const credential = presented.header ?? presented.query
+    const all: SubscribeGrant = { topics: requested === null ? null : new Set([...requested, RUN_TOPIC]) }
     if (credential === undefined) {
       if (options.dev) return all
       throw new ConduitError(ErrorCode.UNAUTHORIZED, "send a subscription token (Authorization: Bearer or ?token=)")
@@ -131,10 +175,24 @@ export function createAuth(options: AuthOptions) {
         throw new ConduitError(ErrorCode.FORBIDDEN_TOPIC, "token does not grant these topics", { details: { topics: outside } })
       }
     }
-    return { topics: topics === null ? null : new Set(topics), expiresAtMs: claims.exp * 1000 }
+    const expiresAtMs = claims.exp * 1000
+    if (topics === null) return { topics: null, expiresAtMs }
+    const sent = new Set(topics)
+    // `topics=` narrows the data topics; `$run` comes with the token's grant whatever was asked for.
+    if (grantsAll || claims.topics.includes(RUN_TOPIC)) sent.add(RUN_TOPIC)
+    return { topics: sent, expiresAtMs }
   }
 
   return { checkKey, mintToken, verifyToken, authorizeSubscribe, isSigningKey }
+}
+
+/** A token's `topics` claim: `$run` is a topic like any other, added unless the minting code opted out. */
+function grantedTopics(topics: readonly string[], runEvents: boolean): string[] {
+  const grantsRun = topics.includes(ALL_TOPICS) || topics.includes(RUN_TOPIC)
+  if (grantsRun && !runEvents) {
+    throw new ConduitError(ErrorCode.INVALID_BODY, 'runEvents is false but the topics grant $run (["*"] grants every topic): list the topics instead')
+  }
+  return runEvents && !grantsRun ? [...topics, RUN_TOPIC] : [...topics]
 }
 
 function digest(value: string): Buffer {

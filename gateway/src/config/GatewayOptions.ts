@@ -38,6 +38,12 @@ export interface GatewayOptions {
   slowConsumerBytes?: number
   /** Default token lifetime, seconds. @default 60 */
   tokenTtlSeconds?: number
+  /**
+   * Longest token lifetime, seconds: `expiresIn` above it is refused at
+   * minting, and a token whose `exp` is further than this from its `iat` (or
+   * from now) is refused at connect, as is a non-finite `exp`. @default 86400
+   */
+  maxTokenTtlSeconds?: number
   /** End streams at their token's `exp` with `$close token_expired`. @default false */
   enforceTokenExpiry?: boolean
   /** Origins allowed by CORS; `["*"]` allows any. @default [] (same origin only) */

@@ -36,6 +36,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayOpt
     maxRequestBytes: int("CONDUIT_MAX_REQUEST_BYTES"),
     slowConsumerBytes: int("CONDUIT_SLOW_CONSUMER_BYTES"),
     tokenTtlSeconds: int("CONDUIT_TOKEN_TTL_SECONDS"),
+    maxTokenTtlSeconds: int("CONDUIT_MAX_TOKEN_TTL_SECONDS"),
     enforceTokenExpiry: flag("CONDUIT_ENFORCE_TOKEN_EXPIRY"),
     maxStreamsPerIp: int("CONDUIT_MAX_STREAMS_PER_IP"),
     publishRatePerSecond: int("CONDUIT_PUBLISH_RATE"),

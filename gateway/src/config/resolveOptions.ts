@@ -29,6 +29,7 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     maxRequestBytes: options.maxRequestBytes ?? 16 * 1024 * 1024,
     slowConsumerBytes: options.slowConsumerBytes ?? DEFAULTS.slowConsumerBytes,
     tokenTtlSeconds: options.tokenTtlSeconds ?? DEFAULTS.tokenTtlSeconds,
+    maxTokenTtlSeconds: options.maxTokenTtlSeconds ?? DEFAULTS.maxTokenTtlSeconds,
     enforceTokenExpiry: options.enforceTokenExpiry ?? false,
     corsOrigins: options.corsOrigins ?? [],
     retryMs: options.retryMs ?? DEFAULTS.retryMs,
@@ -40,11 +41,16 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
   if (production && resolved.dev) {
     throw new ConduitError(ErrorCode.CONFIG, "dev mode cannot be enabled in production")
   }
-  for (const name of ["historySize", "historyTtlMs", "heartbeatMs", "maxMessageBytes", "maxBatchMessages", "maxRequestBytes", "slowConsumerBytes", "tokenTtlSeconds", "retryMs", "headersTimeoutMs"] as const) {
+  for (const name of ["historySize", "historyTtlMs", "heartbeatMs", "maxMessageBytes", "maxBatchMessages", "maxRequestBytes", "slowConsumerBytes", "tokenTtlSeconds", "maxTokenTtlSeconds", "retryMs", "headersTimeoutMs"] as const) {
     const value = resolved[name]
     if (!Number.isInteger(value) || value <= 0) {
       throw new ConduitError(ErrorCode.CONFIG, `${name} must be a positive integer`, { details: { option: name, value } })
     }
+  }
+  if (resolved.tokenTtlSeconds > resolved.maxTokenTtlSeconds) {
+    throw new ConduitError(ErrorCode.CONFIG, "tokenTtlSeconds must not exceed maxTokenTtlSeconds", {
+      details: { tokenTtlSeconds: resolved.tokenTtlSeconds, maxTokenTtlSeconds: resolved.maxTokenTtlSeconds },
+    })
   }
   for (const name of ["maxStreamsPerIp", "publishRatePerSecond"] as const) {
     const value = resolved[name]

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from "node:crypto"
 import { SignJWT } from "jose"
 
 export const KEY = "hostile-suite-signing-key-0123456789abcdef"
+export const FALLBACK_KEY = "hostile-suite-fallback-key-0123456789abcdef"
 /** The channel a healthy subscriber watches through the whole suite. */
 export const VICTIM = "orders:1"
 
@@ -11,6 +12,10 @@ export interface HostileRequest {
   path: string
   headers?: Record<string, string>
   body?: string | Buffer
+  /** Sent byte for byte instead of method, path, headers and body (a missing or repeated Host, pipelined requests). */
+  raw?: string | Buffer
+  /** Stop reading once this many answers arrived (behind an open stream the server never closes). */
+  answers?: number
 }
 
 export interface HostileCase {
@@ -19,15 +24,26 @@ export interface HostileCase {
   status: number
   /** Expected `error.code`; absent for accepted requests. */
   code?: string
-  /** Messages the case is allowed to publish (accepted publishes). */
-  publishes?: number
+  /**
+   * Messages the case is allowed to publish (accepted publishes); "answered":
+   * exactly as many as `202` answers reached the wire (pipelined one-message publishes).
+   */
+  publishes?: number | "answered"
+  /** Headers the final answer must carry (names in lower case), e.g. `allow`. */
+  headers?: Record<string, string>
+  /**
+   * Every status on the wire, in order, `100 Continue` included: what a
+   * pipelining client reads. A pattern matches them joined by commas, where
+   * timing may decide (how far the parser got before an earlier answer left).
+   */
+  wire?: number[] | RegExp
 }
 
 const enc = new TextEncoder()
 type Claims = Record<string, unknown>
-const base = (over: Claims = {}): Claims => ({ channel: VICTIM, topics: ["*"], ...over })
+export const base = (over: Claims = {}): Claims => ({ channel: VICTIM, topics: ["*"], ...over })
 
-async function sign(claims: Claims, opts: { key?: string; iss?: string; aud?: string; exp?: number; nbf?: number; alg?: string } = {}) {
+export async function sign(claims: Claims, opts: { key?: string; iss?: string; aud?: string; exp?: number; nbf?: number; alg?: string } = {}) {
   let jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: opts.alg ?? "HS256" })
     .setIssuedAt()
@@ -38,27 +54,27 @@ async function sign(claims: Claims, opts: { key?: string; iss?: string; aud?: st
   if (opts.nbf !== undefined) jwt = jwt.setNotBefore(opts.nbf)
   return jwt.sign(enc.encode(opts.key ?? KEY))
 }
-const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url")
-const sub = (query: string, token?: string, headers: Record<string, string> = {}): HostileRequest => ({
+export const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url")
+export const sub = (query: string, token?: string, headers: Record<string, string> = {}): HostileRequest => ({
   method: "GET",
   path: `/v1/subscribe?${query}`,
   headers: { Accept: "text/event-stream", ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
 })
-const publish = (body: string | Buffer, headers: Record<string, string> = {}): HostileRequest => ({
+export const publish = (body: string | Buffer, headers: Record<string, string> = {}): HostileRequest => ({
   method: "POST",
   path: "/v1/publish",
   headers: { "Content-Type": "application/json", Authorization: `Bearer ${KEY}`, ...headers },
   body,
 })
-const json = (v: unknown) => JSON.stringify(v)
-const msg = (data: unknown, over: Record<string, unknown> = {}) => json({ channel: "victim-pub", topic: "t", data, ...over })
-const now = () => Math.floor(Date.now() / 1000)
+export const json = (v: unknown) => JSON.stringify(v)
+export const msg = (data: unknown, over: Record<string, unknown> = {}) => json({ channel: "victim-pub", topic: "t", data, ...over })
+export const now = () => Math.floor(Date.now() / 1000)
 const { privateKey: rsaKey, publicKey: rsaPublic } = generateKeyPairSync("rsa", { modulusLength: 2048 })
 const LIMIT = 512 * 1024
 // `"` + x×n + `"` is n+2 bytes of serialized data.
 const stringOfSize = (bytes: number) => "x".repeat(bytes - 2)
 
-/** Every hostile input the suite sends: what it is, what the gateway must answer. */
+/** Hostile inputs against tokens, names, queries, bodies and routes; `edgeCases.ts` has the HTTP edge's. */
 export const HOSTILE_CASES: HostileCase[] = [
   // --- tokens ---
   { name: "no token outside dev mode", request: () => sub(`channel=${VICTIM}`), status: 401, code: "ERR_UNAUTHORIZED" },

@@ -1,7 +1,7 @@
 import { assertChannelName, type CloseReason, ConduitError, ErrorCode, isValidId } from "@conduit/shared"
 import type { Request, RequestHandler, Response } from "express"
 import type { GatewayContext } from "../GatewayContext.ts"
-import { bearerOf } from "../http/credentials.ts"
+import { presentedCredential } from "../http/credentials.ts"
 import { queryString, queryTopics } from "../http/queryParams.ts"
 import { frameOf, gapFrame, retryFrame } from "../stream/frames.ts"
 import { SseSession } from "../stream/SseSession.ts"
@@ -63,7 +63,7 @@ export function subscribeRoute(ctx: GatewayContext): RequestHandler {
     const channel = assertChannelName(queryString(req, "channel"))
     const topics = queryTopics(req) ?? null
     const after = resumeFrom(req)
-    const grant = await ctx.auth.authorizeSubscribe(bearerOf(req, true), channel, topics)
+    const grant = await ctx.auth.authorizeSubscribe(presentedCredential(req), channel, topics)
     if (ctx.closing.value) throw new ConduitError(ErrorCode.SHUTTING_DOWN, "gateway is shutting down")
     if (!ctx.broker.isReady()) throw new ConduitError(ErrorCode.BROKER_UNAVAILABLE, "broker unavailable")
 

@@ -52,6 +52,12 @@ export interface TokenRequest {
   expiresIn?: number
   /** Who the token is for (a user id), recorded as the `sub` claim. */
   sub?: string
+  /**
+   * Grant `$run` lifecycle messages (they carry the run's result and error;
+   * `runStatus` comes from them). `false` for a subscriber that must not see results.
+   * @default true
+   */
+  runEvents?: boolean
 }
 
 /** The server SDK: typed publish (validated before sending) and token minting. */
@@ -141,6 +147,7 @@ export class Conduit {
       topics: [...request.topics],
       ...(request.expiresIn === undefined ? {} : { expiresIn: request.expiresIn }),
       ...(request.sub === undefined ? {} : { sub: request.sub }),
+      ...(request.runEvents === undefined ? {} : { runEvents: request.runEvents }),
     })
   }
 

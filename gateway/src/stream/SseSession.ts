@@ -5,7 +5,7 @@ import { closeFrame, frameOf } from "./frames.ts"
 
 export interface SseSessionOptions {
   channel: string
-  /** Topics to send; null sends every topic. `$` control topics always pass. */
+  /** Topics to send, `$run` among them when the credential grants it; null sends every topic. */
   topics: ReadonlySet<string> | null
   /** Unsent bytes past which the subscriber is dropped with `$close slow_consumer`. */
   slowConsumerBytes: number
@@ -79,8 +79,8 @@ export class SseSession {
   }
 
   wants(topic: string): boolean {
-    // "$run" and other control topics go to every subscriber of the channel.
-    return this.topics === null || topic.charCodeAt(0) === 36 || this.topics.has(topic)
+    // "$run" carries results: it follows the grant like any topic (authorizeSubscribe adds it where granted).
+    return this.topics === null || this.topics.has(topic)
   }
 
   /**
