@@ -19,7 +19,7 @@ test("the browser's native EventSource and curl -N receive the same frames", asy
           const source = new EventSource(url)
           const events: SseEvent[] = []
           source.onerror = () => reject(new Error(`EventSource failed (readyState ${source.readyState})`))
-          for (const type of ["status", "tokens", "result", "approval", "$run", "$gap", "$error", "$close", "message"]) {
+          for (const type of ["status", "tokens", "result", "approval", "$run", "$gap", "$position", "$error", "$close", "message"]) {
             source.addEventListener(type, (e) => {
               const { lastEventId, data } = e as MessageEvent<string>
               events.push({ event: type, id: lastEventId, data })
@@ -40,9 +40,10 @@ test("the browser's native EventSource and curl -N receive the same frames", asy
     const fromCurl = parseSse(printed)
     expect(fromCurl).toEqual(fromEventSource)
 
-    // Both are exactly the run as the gateway recorded it, and that is the demo's output.
+    // Both are exactly the run as the gateway recorded it (then the stream's position), and that is the demo's output.
     const history = await waitForCompletion(MAIN_URL, runId)
-    expect(fromCurl.map((e) => ({ event: e.event, id: e.id, message: JSON.parse(e.data) as unknown }))).toEqual(
+    const messages = fromCurl.filter((e) => e.event !== "$position")
+    expect(messages.map((e) => ({ event: e.event, id: e.id, message: JSON.parse(e.data) as unknown }))).toEqual(
       history.map((m) => ({ event: m.topic, id: m.id, message: m })),
     )
     expect(expectedFrom(history)).toEqual(DEMO_RUN)

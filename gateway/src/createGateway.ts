@@ -76,7 +76,7 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
   const runStore = options.redisUrl
     ? createRedisRunStore({ url: options.redisUrl, prefix: options.redisPrefix, redisOptions: { lazyConnect: true } })
     : createMemoryRunStore()
-  const fanout = new Fanout(broker, options.heartbeatMs)
+  const fanout = new Fanout(broker, options.heartbeatMs, options.retryMs)
   const hot = { delivered: 0, replayed: 0 }
   Object.defineProperty(hot, "delivered", { get: () => fanout.stats.delivered })
   const ctx: GatewayContext = {

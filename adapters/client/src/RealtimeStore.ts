@@ -9,6 +9,7 @@ import {
   GAP_EVENT,
   type GapEventData,
   isValidId,
+  POSITION_EVENT,
   retryableCodes,
   RUN_EVENT,
   type RunEventData,
@@ -16,11 +17,14 @@ import {
 } from "@conduit/shared"
 import type { EventSourceMessage } from "eventsource-parser"
 import { appendMessages, NO_MESSAGES } from "./appendMessages.ts"
-import { backoffDelay } from "./backoffDelay.ts"
+import { createEmitSchedule, type EmitSchedule } from "./emitSchedule.ts"
 import { type Checked, checkMessage } from "./checkMessage.ts"
 import { messageIterator } from "./messageIterator.ts"
 import { openEventStream, type StreamEnd } from "./openEventStream.ts"
-import { onVisibilityChange, pageHidden } from "./pageVisibility.ts"
+import { onVisibilityChange, pageHidden, whenVisible } from "./pageVisibility.ts"
+import { createReadGate } from "./readGate.ts"
+import { runEnded } from "./runEnded.ts"
+import { type AttemptEnd, ReconnectSchedule } from "./reconnectSchedule.ts"
 import { sleep } from "./sleep.ts"
 import { channelNameOf, subscribeUrl } from "./subscribeUrl.ts"
 import type { ConnectionStatus, RealtimeSubscription, Snapshot, SubscribeOptions, TokenSource } from "./types.ts"
@@ -45,7 +49,7 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   /** Changes since the last emitted snapshot. */
   private draft: { -readonly [K in keyof Snapshot<Envelope>]?: Snapshot<Envelope>[K] } = {}
   private added: Envelope[] = []
-  private emitScheduled = false
+  private readonly emits: EmitSchedule
   /** Id of the newest applied message: the dedupe bound and the resume point. */
   private lastId: string | null = null
   /** Messages waiting behind an asynchronous schema check, in arrival order. */
@@ -55,14 +59,20 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   private wakeBackoff: (() => void) | null = null
   private closeTimer: ReturnType<typeof setTimeout> | undefined
   private closed = false
+  /** The current stream's `$close` reason, and the `retry:` that came with it. */
   private closeReason: CloseReason | null = null
+  private closeRetryMs: number | null = null
+  /** The base delay: the gateway's `retry:` at the start of a stream. */
   private serverRetryMs: number | null = null
-  /** A `Retry-After` the gateway sent with its last refusal. */
-  private retryAfterMs = 0
+  /** A `retry:` not yet followed by an event: a base, or the delay of the `$close` that follows. */
+  private pendingRetryMs: number | null = null
   private token: TokenSource | undefined
+  /** Held by iterators whose buffer is full: the stream is not read meanwhile. */
+  private readonly readGate = createReadGate()
 
   constructor(private readonly options: SubscribeOptions<any, any>) {
     this.token = options.token
+    this.emits = createEmitSchedule(options.bufferInterval ?? 0, () => this.emit())
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -89,17 +99,22 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
     this.closed = true
     clearTimeout(this.closeTimer)
     this.stop("closed")
+    this.emits.now()
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Envelope> {
-    return messageIterator(this)
+    return messageIterator(this, {
+      gate: this.readGate,
+      maxBuffered: this.options.maxBuffered ?? 1000,
+      untilRunEnds: this.options.untilRunEnds ?? true,
+    })
   }
 
   private start(): void {
     const run = new AbortController()
     this.run = run
     const stopWatching = onVisibilityChange(() => {
-      if (pageHidden() && this.options.pauseWhenHidden !== false) this.attempt?.abort()
+      if (this.pausedWhileHidden()) this.attempt?.abort()
       else this.wakeBackoff?.()
     })
     void this.connectLoop(run.signal).finally(stopWatching)
@@ -112,34 +127,33 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
     if (this.snapshot.connectionStatus !== "error" || status === "closed") this.patch({ connectionStatus: status })
   }
 
+  private pausedWhileHidden(): boolean {
+    return pageHidden() && this.options.pauseWhenHidden !== false
+  }
+
   /** Connects, reads, reconnects with backoff, until stopped or refused for good. */
   private async connectLoop(signal: AbortSignal): Promise<void> {
-    let failures = 0
+    const schedule = new ReconnectSchedule({ maxMs: this.options.backoff?.maxMs ?? 30_000 })
     while (!signal.aborted) {
-      if (pageHidden() && this.options.pauseWhenHidden !== false) {
+      if (this.pausedWhileHidden()) {
         this.patch({ connectionStatus: "paused" })
-        await this.pause(Number.POSITIVE_INFINITY, signal)
+        await whenVisible(signal)
         continue
       }
       this.patch({ connectionStatus: "connecting" })
       const end = await this.connectOnce(signal)
-      if (signal.aborted) return
-      if (end === "opened") failures = 0
-      else if (end === "refused") return
-      else if (end === "paused") continue
-      const delay = end === "quick" ? 0 : Math.max(this.backoff(failures++), this.retryAfterMs)
-      this.retryAfterMs = 0
-      await this.pause(delay, signal)
+      if (signal.aborted || end === "refused") return
+      if (end === "paused") continue
+      await this.pause(schedule.next(end, this.baseDelay()), signal)
     }
   }
 
   /**
-   * One connect: token, fetch, read until the stream ends. `opened` when it
-   * ran long enough to count as healthy, `quick` when the gateway asked for an
-   * immediate reconnect, `retry` after a retryable failure, `refused` after one
-   * that retrying cannot fix.
+   * One connect: token, fetch, read until the stream ends. How it ended, for
+   * the reconnect schedule; `refused` after a failure retrying cannot fix,
+   * `paused` when it was stopped (page hidden, subscription closed).
    */
-  private async connectOnce(signal: AbortSignal): Promise<"opened" | "quick" | "retry" | "refused" | "paused"> {
+  private async connectOnce(signal: AbortSignal): Promise<AttemptEnd | "refused" | "paused"> {
     const attempt = new AbortController()
     const forward = () => attempt.abort()
     signal.addEventListener("abort", forward)
@@ -151,10 +165,12 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
       } catch (cause) {
         const message = cause instanceof Error ? cause.message : String(cause)
         this.fail(cause instanceof ConduitError ? cause : new ConduitError(ErrorCode.UNAUTHORIZED, `token factory failed: ${message}`, { cause }))
-        return "retry"
+        return { healthy: false, quick: false, closeReason: null, closeRetryMs: null, retryAfterMs: 0 }
       }
       if (attempt.signal.aborted) return "paused"
       this.closeReason = null
+      this.closeRetryMs = null
+      this.pendingRetryMs = null
       let openedAt = 0
       const end = await openEventStream({
         url: this.url(),
@@ -162,15 +178,19 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
         fetch: this.options.fetch ?? globalThis.fetch.bind(globalThis),
         signal: attempt.signal,
         inactivityMs: 2 * (this.options.heartbeatMs ?? 15_000) + 5_000,
+        gate: this.readGate,
         onOpen: () => {
+          // A stream refused in its first bytes ($close broker_unavailable at once) never counts as open.
+          if (this.closeReason !== null) return
           openedAt = Date.now()
           this.opened()
         },
         onEvent: (event) => this.receive(event),
         onRetry: (ms) => {
-          this.serverRetryMs = ms
+          this.pendingRetryMs = ms
         },
       })
+      this.takeRetry(false)
       return this.outcome(end, openedAt, typeof this.token === "function")
     } finally {
       signal.removeEventListener("abort", forward)
@@ -178,19 +198,38 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
     }
   }
 
-  private outcome(end: StreamEnd, openedAt: number, canRefresh: boolean): "opened" | "quick" | "retry" | "refused" | "paused" {
+  private outcome(end: StreamEnd, openedAt: number, canRefresh: boolean): AttemptEnd | "refused" | "paused" {
     if (end.kind === "aborted") return "paused"
     if (end.kind === "failed") {
       const retryable = retryableCodes.has(end.error.code) && (end.error.code !== ErrorCode.TOKEN_EXPIRED || canRefresh)
       this.fail(end.error, !retryable)
-      this.retryAfterMs = Number(end.error.details.retryAfterMs) || 0
       if (!retryable) return "refused"
-      return end.error.code === ErrorCode.TOKEN_EXPIRED ? "quick" : "retry"
+      const retryAfterMs = Number(end.error.details.retryAfterMs) || 0
+      // An expired token: the factory's next one should do, at once (once: see ReconnectSchedule).
+      return { healthy: false, quick: end.error.code === ErrorCode.TOKEN_EXPIRED, closeReason: null, closeRetryMs: null, retryAfterMs }
     }
-    const healthy = openedAt > 0 && Date.now() - openedAt >= this.baseDelay()
-    if (healthy && (this.closeReason === "token_expired" || this.closeReason === "slow_consumer")) return "quick"
-    if (this.closeReason) this.patch({ connectionStatus: "connecting" })
-    return healthy ? "opened" : "retry"
+    const { closeReason, closeRetryMs } = this
+    if (closeReason) this.patch({ connectionStatus: "connecting" })
+    return {
+      healthy: openedAt > 0 && Date.now() - openedAt >= this.baseDelay(),
+      quick: closeReason === "token_expired" || closeReason === "slow_consumer",
+      closeReason,
+      closeRetryMs,
+      retryAfterMs: 0,
+    }
+  }
+
+  /**
+   * Settles a `retry:` once the next event shows what it was for: the one that
+   * comes with `$close` is that reconnect's delay (the gateway's draw from the
+   * reason's window), any other is the new base delay.
+   */
+  private takeRetry(forClose: boolean): void {
+    const ms = this.pendingRetryMs
+    if (ms === null) return
+    this.pendingRetryMs = null
+    if (forClose) this.closeRetryMs = ms
+    else this.serverRetryMs = ms
   }
 
   private url(): string {
@@ -211,10 +250,6 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
     return this.serverRetryMs ?? this.options.backoff?.initialMs ?? 1000
   }
 
-  private backoff(failures: number): number {
-    return backoffDelay(failures, this.baseDelay(), this.options.backoff?.maxMs ?? 30_000)
-  }
-
   private async pause(ms: number, signal: AbortSignal): Promise<void> {
     const wait = sleep(ms, signal)
     this.wakeBackoff = wait.wake
@@ -232,12 +267,21 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   }
 
   private receive(event: EventSourceMessage): void {
+    this.takeRetry(event.event === CLOSE_EVENT)
     switch (event.event) {
-      case CLOSE_EVENT:
-        this.closeReason = (parseJson(event.data) as { reason?: CloseReason } | undefined)?.reason ?? "shutdown"
+      case CLOSE_EVENT: {
+        const reason = (parseJson(event.data) as { reason?: CloseReason } | undefined)?.reason ?? "shutdown"
+        this.closeReason = reason
+        // Shown until a stream opens again: while Redis is down every attempt ends like this.
+        if (reason === "broker_unavailable") {
+          this.inOrder(() => this.fail(new ConduitError(ErrorCode.BROKER_UNAVAILABLE, "the gateway's broker is unavailable; retrying")))
+        }
         return
+      }
       case GAP_EVENT:
         return this.inOrder(() => this.patch({ gap: parseJson(event.data) as GapEventData }))
+      case POSITION_EVENT:
+        return this.inOrder(() => this.moveTo(event.id))
       case ERROR_EVENT: {
         const data = parseJson(event.data) as { code?: ErrorCode; message?: string } | undefined
         return this.inOrder(() => this.fail(new ConduitError(data?.code ?? ErrorCode.PROTOCOL, data?.message ?? event.data)))
@@ -286,6 +330,17 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
     this.patch({ lastEventId: id })
   }
 
+  /**
+   * `$position`: the stream carries everything after this id, so a reconnect
+   * resumes there. It replaces the last id even when lower: after a `$gap` for a
+   * resume point the channel never reached, the messages that follow are new.
+   */
+  private moveTo(id: string | undefined): void {
+    if (!isValidId(id)) return
+    this.lastId = id
+    this.patch({ lastEventId: id })
+  }
+
   private applyRun(envelope: Envelope): void {
     if (this.isDuplicate(envelope.id)) return
     this.lastId = envelope.id
@@ -296,19 +351,22 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
       const message = run.error?.message ?? "the run failed"
       patch.error = new ConduitError(ErrorCode.RUN_FAILED, message, { details: { runId: envelope.runId, cause: run.error } })
     }
+    // The end of a run gets a snapshot of its own, so an iterator that stops there
+    // gets exactly the messages before it.
+    const ends = runEnded(run.status)
+    if (ends) this.emits.now()
     this.patch(patch)
+    if (ends) this.emits.now()
   }
 
-  /** Records changes; listeners get one new snapshot per microtask. */
+  /** Records changes; listeners get one new snapshot per microtask, or per `bufferInterval`. */
   private patch(changes: typeof this.draft): void {
     Object.assign(this.draft, changes)
-    if (this.emitScheduled) return
-    this.emitScheduled = true
-    queueMicrotask(() => this.emit())
+    this.emits.request()
   }
 
   private emit(): void {
-    this.emitScheduled = false
+    if (this.added.length === 0 && Object.keys(this.draft).length === 0) return
     const added = this.added
     this.added = []
     const messages = appendMessages(this.snapshot.messages, added, this.options.historyLimit ?? 1000)

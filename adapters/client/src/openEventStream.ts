@@ -1,5 +1,6 @@
 import { ConduitError, ErrorCode } from "@conduit/shared"
 import { createParser, type EventSourceMessage } from "eventsource-parser"
+import type { ReadGate } from "./readGate.ts"
 import { responseError } from "./responseError.ts"
 
 export interface OpenEventStreamArgs {
@@ -8,9 +9,11 @@ export interface OpenEventStreamArgs {
   fetch: typeof fetch
   /** Aborting it ends the attempt with `{ kind: "aborted" }`. */
   signal: AbortSignal
-  /** No byte for this long ends the attempt with `ERR_TIMEOUT`. */
+  /** No byte for this long ends the attempt with `ERR_TIMEOUT` (not counted while the gate is held). */
   inactivityMs: number
-  /** The response head arrived with 200 and `text/event-stream`. */
+  /** While held, the body is not read: backpressure reaches the gateway. */
+  gate: ReadGate
+  /** A 200 `text/event-stream` answer's first bytes were read (and parsed: a `$close` in them is known). */
   onOpen(): void
   onEvent(event: EventSourceMessage): void
   onRetry(ms: number): void
@@ -54,15 +57,27 @@ export async function openEventStream(args: OpenEventStreamArgs): Promise<Stream
       await response.body?.cancel()
       return { kind: "failed", error: new ConduitError(ErrorCode.PROTOCOL, `expected text/event-stream, got "${type}"`) }
     }
-    args.onOpen()
     const parser = createParser({ onEvent: args.onEvent, onRetry: args.onRetry })
     const decoder = new TextDecoder()
     const reader = response.body.getReader()
+    let opened = false
     for (;;) {
+      // Let what this chunk changed reach the listeners first: a full iterator holds the gate.
+      await Promise.resolve()
+      if (args.gate.held) {
+        clearTimeout(timer) // a slow reader is not a dead stream
+        await args.gate.whenOpen(controller.signal)
+        if (controller.signal.aborted) break
+        arm()
+      }
       const { done, value } = await reader.read()
       if (done) break
       arm()
       parser.feed(decoder.decode(value, { stream: true }))
+      if (!opened) {
+        opened = true
+        args.onOpen()
+      }
       if (controller.signal.aborted) break
     }
     return args.signal.aborted ? { kind: "aborted" } : { kind: "ended" }

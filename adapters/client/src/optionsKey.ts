@@ -15,6 +15,7 @@ export function optionsKey(options: SubscribeOptions<any, any>): string {
     options.enabled !== false,
     options.from ?? "all",
     options.historyLimit ?? null,
+    options.bufferInterval ?? 0,
     options.pauseWhenHidden ?? true,
   ])
 }

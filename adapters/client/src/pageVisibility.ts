@@ -9,3 +9,22 @@ export function onVisibilityChange(listener: () => void): () => void {
   document.addEventListener("visibilitychange", listener)
   return () => document.removeEventListener("visibilitychange", listener)
 }
+
+/**
+ * Resolves once the page is visible again, or `signal` aborts. Waits on the
+ * event, never on a timer: a hidden tab costs nothing.
+ */
+export function whenVisible(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stop()
+      signal.removeEventListener("abort", done)
+      resolve()
+    }
+    const stop = onVisibilityChange(() => {
+      if (!pageHidden()) done()
+    })
+    if (signal.aborted || !pageHidden()) return done()
+    signal.addEventListener("abort", done)
+  })
+}

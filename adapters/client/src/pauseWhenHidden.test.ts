@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from "vitest"
+import { afterEach, describe, expect, it, vi } from "vitest"
 import { subscribe } from "./subscribe.ts"
-import { eventually, openConnections, publishAll, type RunningGateway, startGateway, waitForSnapshot } from "./testing/clientTestKit.ts"
+import { countingFetch, eventually, openConnections, publishAll, type RunningGateway, startGateway, waitForSnapshot } from "./testing/clientTestKit.ts"
 
 // Node has no Page Visibility API: a minimal `document` with the two members the client reads.
 class FakeDocument extends EventTarget {
@@ -13,6 +13,7 @@ class FakeDocument extends EventTarget {
 
 let gw: RunningGateway
 afterEach(async () => {
+  vi.useRealTimers()
   delete (globalThis as { document?: unknown }).document
   await gw?.close()
 })
@@ -42,6 +43,30 @@ describe("pause while hidden", () => {
     }
     const s = await waitForSnapshot(sub, (x) => x.messages.all.length === sent.length)
     expect(s.messages.all.map((m) => m.data)).toEqual(sent)
+    sub.close()
+  })
+
+  it("while hidden it waits for the visibility event: no timer, no request, no snapshot churn", async () => {
+    gw = await startGateway() // its own timers stay real
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] })
+    const doc = new FakeDocument()
+    doc.visibilityState = "hidden"
+    ;(globalThis as { document?: unknown }).document = doc
+    const fetch = countingFetch()
+    const sub = subscribe({ url: gw.url, channel: "hidden", fetch })
+    let snapshots = 0
+    sub.subscribe(() => snapshots++)
+    await waitForSnapshot(sub, (s) => s.connectionStatus === "paused")
+    const before = snapshots
+    // A loop that re-armed a timer (setTimeout(…, Infinity) fires at once) would spin here.
+    await vi.advanceTimersByTimeAsync(5_000)
+    expect(snapshots - before).toBe(0)
+    expect(vi.getTimerCount()).toBe(0)
+    expect(fetch.calls).toHaveLength(0)
+    vi.useRealTimers()
+    doc.set("visible")
+    await waitForSnapshot(sub, (s) => s.connectionStatus === "open")
+    expect(fetch.calls).toHaveLength(1)
     sub.close()
   })
 

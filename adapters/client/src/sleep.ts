@@ -7,7 +7,8 @@ export function sleep(ms: number, signal: AbortSignal): { done: Promise<void>; w
       signal.removeEventListener("abort", finish)
       resolve()
     }
-    const timer = setTimeout(finish, signal.aborted ? 0 : ms)
+    // Past 2^31-1 ms a timer fires at once (TimeoutOverflowWarning): cap it.
+    const timer = setTimeout(finish, signal.aborted ? 0 : Math.min(ms, 2 ** 31 - 1))
     signal.addEventListener("abort", finish)
     wake = finish
   })

@@ -1,7 +1,8 @@
 import { ErrorCode } from "@conduit/shared"
+import { SignJWT } from "jose"
 import { afterEach, describe, expect, it } from "vitest"
 import { subscribe } from "./subscribe.ts"
-import { countingFetch, publishAll, type RunningGateway, startGateway, waitForSnapshot } from "./testing/clientTestKit.ts"
+import { countingFetch, eventually, publishAll, type RunningGateway, startGateway, waitForSnapshot } from "./testing/clientTestKit.ts"
 import type { RealtimeSubscription } from "./types.ts"
 
 const KEY = "token-refresh-test-signing-key-0123456789"
@@ -79,6 +80,34 @@ describe("tokens", () => {
     expect(calls).toBe(3)
     expect(seen).toContain(ErrorCode.UNAUTHORIZED)
     expect(s.error).toBeNull()
+  })
+
+  it("backs off while the factory keeps returning an expired token (one quick retry, then growing delays)", async () => {
+    gw = await startGateway({ signingKey: KEY })
+    const now = Math.floor(Date.now() / 1000)
+    // What a clock-skewed or cached token looks like: well-formed, signed, expired.
+    const expired = await new SignJWT({ channel: "stale", topics: ["*"] })
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuer("conduit")
+      .setAudience("conduit:subscribe")
+      .setIssuedAt(now - 120)
+      .setExpirationTime(now - 60)
+      .sign(new TextEncoder().encode(KEY))
+    const calls: number[] = []
+    sub = subscribe({
+      url: gw.url,
+      channel: "stale",
+      token: () => (calls.push(performance.now()), expired),
+      backoff: { initialMs: 40, maxMs: 1000 },
+    })
+    sub.subscribe(() => {})
+    await eventually(() => calls.length >= 5)
+    sub.close()
+    const gaps = calls.slice(1, 5).map((t, i) => t - calls[i]!)
+    // The first retry may be at once (a fresh token usually fixes it); after that 0.5–1× the
+    // 40 ms base, then doubling. Lower bounds only: a busy machine makes gaps longer, never shorter.
+    ;[20, 40, 80].forEach((least, i) => expect(gaps[i + 1]).toBeGreaterThanOrEqual(least - 2))
+    expect(sub.getSnapshot().error?.code).toBe(ErrorCode.TOKEN_EXPIRED)
   })
 
   it("a static token that expired is reported, not retried forever", async () => {

@@ -49,6 +49,15 @@ export interface SubscribeOptions<C extends ChannelInstance<any> | string = Chan
   from?: "all" | "none" | string
   /** Most messages kept in `messages.all` (oldest dropped first). @default 1000 */
   historyLimit?: number
+  /**
+   * Batches snapshots: after a change the next snapshot waits this many ms and
+   * carries everything received meanwhile (all of it in `messages.delta`), so a
+   * fast token stream renders a few times a second rather than per token. A
+   * run's end and `close()` are never held back. 0: one snapshot per microtask
+   * (one per read of the stream).
+   * @default 0
+   */
+  bufferInterval?: number
   /** Close the stream while `document.hidden` and resume from the last id when visible. @default true */
   pauseWhenHidden?: boolean
   /** The gateway's heartbeat interval; no byte for 2× this + 5 s reconnects. @default 15000 */
@@ -59,6 +68,22 @@ export interface SubscribeOptions<C extends ChannelInstance<any> | string = Chan
   closeDelayMs?: number
   /** `fetch` to use (tests, proxies). @default globalThis.fetch */
   fetch?: typeof fetch
+  /**
+   * `for await`: most messages an iterator holds unread. Past it the client
+   * stops reading the stream until the loop is down to half, so a slow loop
+   * slows the socket (and a far too slow one is dropped by the gateway as a
+   * slow consumer, then resumes from history) instead of buffering without
+   * limit. The bound is checked between reads: one read's worth may pass it.
+   * @default 1000
+   */
+  maxBuffered?: number
+  /**
+   * `for await`: end the loop at the channel's first terminal `$run`
+   * (`completed`, `cancelled`; `failed` throws its `ERR_RUN_FAILED`), after the
+   * messages that came before it. `false` for channels that outlive a run.
+   * @default true
+   */
+  untilRunEnds?: boolean
 }
 
 export interface Messages<M> {

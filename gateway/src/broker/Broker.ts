@@ -33,8 +33,13 @@ export interface PublishResult {
 
 export interface ReadResult {
   messages: StoredMessage[]
-  /** Set when messages after the requested id are no longer retained. */
+  /**
+   * Set when messages after the requested id are no longer retained, or when
+   * the id is newer than anything the channel holds (what came after it is unknown).
+   */
   gap: GapEventData | null
+  /** Newest id the channel has had, retained or not; null when the broker knows none. */
+  newest: string | null
 }
 
 /** Live messages of one channel, in id order, possibly several at a time. */
@@ -52,7 +57,10 @@ export interface Broker {
    * live: anything published after that reaches the listener.
    */
   subscribe(channel: string, listener: BrokerListener): Promise<() => void>
-  /** Retained messages with id > `after` (all retained when `after` is "0"), oldest first. */
+  /**
+   * Retained messages with id > `after` (all retained when `after` is "0"), oldest
+   * first, at most `limit` (0: none, only `newest`).
+   */
   read(channel: string, after: string, limit?: number): Promise<ReadResult>
   /** False while the backing store cannot be reached. */
   isReady(): boolean

@@ -19,11 +19,21 @@ describe("memory broker", () => {
     await broker.close()
   })
 
+  it("reports a gap for an id newer than the channel's newest, and tells the newest id (limit 0: nothing else)", async () => {
+    const broker = createMemoryBroker()
+    const [a, b] = await broker.publish([msg(1), msg(2)])
+    expect(await broker.read("c", "999999999999999-0")).toEqual({ messages: [], gap: { lastEventId: "999999999999999-0", oldest: a!.id }, newest: b!.id })
+    expect(await broker.read("c", b!.id)).toEqual({ messages: [], gap: null, newest: b!.id })
+    expect(await broker.read("c", "0", 0)).toEqual({ messages: [], gap: null, newest: b!.id })
+    expect(await broker.read("unknown", "0", 0)).toEqual({ messages: [], gap: null, newest: null })
+    await broker.close()
+  })
+
   it("sends no gap for a resume within the channel's current life", async () => {
     const broker = createMemoryBroker()
     const [a, b] = await broker.publish([msg(1), msg(2)])
     const result = await broker.read("c", a!.id)
-    expect(result).toEqual({ messages: [expect.objectContaining({ id: b!.id })], gap: null })
+    expect(result).toEqual({ messages: [expect.objectContaining({ id: b!.id })], gap: null, newest: b!.id })
     await broker.close()
   })
 })

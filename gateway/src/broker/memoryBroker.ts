@@ -94,17 +94,20 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
     if (!state || state.last === null) {
       // Nothing known of this channel (never used, or forgotten, or this node restarted):
       // a resume from a real id may have missed messages, and we say so.
-      return Promise.resolve({ messages: [], gap: isStart ? null : { lastEventId: after, oldest: null } })
+      return Promise.resolve({ messages: [], gap: isStart ? null : { lastEventId: after, oldest: null }, newest: null })
     }
     state.history.expire(now())
     const evicted = state.history.evictedThrough
+    const newest = formatId(state.last.ms, state.last.seq)
     // An id from before this channel's first message here comes from an earlier life of
-    // the channel (forgotten when idle, or a restart): what came after it is unknown.
-    const earlierLife = !isStart && compareIds(after, state.first!) < 0
-    const behind = earlierLife || (evicted !== null && (isStart || compareIds(after, evicted) < 0))
+    // the channel (forgotten when idle, or a restart); one after its newest, from
+    // another life or clock: either way what came after it is unknown.
+    const otherLife = !isStart && (compareIds(after, state.first!) < 0 || compareIds(after, newest) > 0)
+    const behind = otherLife || (evicted !== null && (isStart || compareIds(after, evicted) < 0))
     return Promise.resolve({
       messages: state.history.after(after, limit),
       gap: behind ? { lastEventId: after, oldest: state.history.oldestId() } : null,
+      newest,
     })
   }
 

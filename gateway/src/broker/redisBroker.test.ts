@@ -196,8 +196,8 @@ describe("redis broker: history bounds and $gap", () => {
     const old = await ids(a, channel, 3)
     await new Promise((r) => setTimeout(r, 400))
     // Read alone trims: nothing retained, loss reported.
-    expect(await a.read(channel, old[0]!)).toEqual({ messages: [], gap: { lastEventId: old[0], oldest: null } })
-    expect(await a.read(channel, old[2]!)).toEqual({ messages: [], gap: null })
+    expect(await a.read(channel, old[0]!)).toEqual({ messages: [], gap: { lastEventId: old[0], oldest: null }, newest: old[2] })
+    expect(await a.read(channel, old[2]!)).toEqual({ messages: [], gap: null, newest: old[2] })
     const [next] = await ids(a, channel, 1, 3)
     expect(await raw.xlen(`conduit:{${channel}}:stream`)).toBe(1)
     expect(await a.read(channel, old[1]!)).toMatchObject({ gap: { lastEventId: old[1], oldest: next }, messages: [{ id: next }] })
@@ -208,8 +208,17 @@ describe("redis broker: history bounds and $gap", () => {
 
   it("reports a gap with oldest null for a channel it knows nothing of, except when starting from 0", async () => {
     const a = await node()
-    expect(await a.read(fresh(), "0")).toEqual({ messages: [], gap: null })
-    expect(await a.read(fresh(), "1700000000000-0")).toEqual({ messages: [], gap: { lastEventId: "1700000000000-0", oldest: null } })
+    expect(await a.read(fresh(), "0")).toEqual({ messages: [], gap: null, newest: null })
+    expect(await a.read(fresh(), "1700000000000-0")).toEqual({ messages: [], gap: { lastEventId: "1700000000000-0", oldest: null }, newest: null })
+  })
+
+  it("reports a gap for an id newer than the channel's newest, and tells the newest id (limit 0: nothing else)", async () => {
+    const a = await node()
+    const channel = fresh()
+    const sent = await ids(a, channel, 2)
+    expect(await a.read(channel, "999999999999999-0")).toEqual({ messages: [], gap: { lastEventId: "999999999999999-0", oldest: sent[0] }, newest: sent[1] })
+    expect(await a.read(channel, sent[1]!)).toEqual({ messages: [], gap: null, newest: sent[1] })
+    expect(await a.read(channel, "0", 0)).toEqual({ messages: [], gap: null, newest: sent[1] })
   })
 
   it("reports a gap for an id from before the channel's stream began (an earlier life whose keys expired)", async () => {

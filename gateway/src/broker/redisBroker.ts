@@ -208,13 +208,14 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     }
     if (reply[0] === 0) {
       // Nothing known of the channel (never used, expired, or Redis lost its data): a real id may have missed messages.
-      return { messages: [], gap: start === "0" ? null : { lastEventId: after, oldest: null } }
+      return { messages: [], gap: start === "0" ? null : { lastEventId: after, oldest: null }, newest: null }
     }
     const channelJson = JSON.stringify(channel)
     const entries = reply[3] as unknown as StreamEntry[]
     return {
       messages: entries.map((entry) => messageOfEntry(channelJson, entry)),
       gap: reply[1] === 1 ? { lastEventId: after, oldest: (reply[2] as string) || null } : null,
+      newest: (reply[4] as string) || null,
     }
   }
 

@@ -89,12 +89,14 @@ return out
 `
 
 /**
- * KEYS: stream, meta. ARGV: after ("0" = from the start), limit, maxlen, ttl ms.
+ * KEYS: stream, meta. ARGV: after ("0" = from the start), limit (0: no entries), maxlen, ttl ms.
  * Returns [0] for a channel Redis knows nothing of, else
- * [1, gap (0|1), oldest retained id or "", entries].
+ * [1, gap (0|1), oldest retained id or "", entries, newest id or ""].
  * A gap is reported when a message after `after` was evicted, and for a real
- * id older than the stream's first message (it may come from an earlier life
- * of the channel, whose keys expired: the broker cannot vouch for it).
+ * id older than the stream's first message or newer than its last (it may
+ * come from an earlier life of the channel, whose keys expired, or from
+ * another clock: the broker cannot vouch for what followed it). The newest
+ * id is the newest entry, or the newest evicted one once none is left.
  */
 export const READ_SCRIPT = `${HELPERS}
 local stream, meta = KEYS[1], KEYS[2]
@@ -103,10 +105,12 @@ if redis.call('EXISTS', stream) == 0 and redis.call('EXISTS', meta) == 0 then re
 trim(stream, meta, tonumber(ARGV[4]), tonumber(ARGV[3]))
 local info = redis.call('HMGET', meta, 'ev', 'born')
 local ev, born = info[1], info[2]
+local last = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)
+local newest = last[1] and last[1][1] or ev
 local gap = 0
 if after == '0' then
   if ev then gap = 1 end
-elseif (ev and cmp(after, ev) < 0) or (born and cmp(after, born) < 0) then
+elseif (ev and cmp(after, ev) < 0) or (born and cmp(after, born) < 0) or (newest and cmp(after, newest) > 0) then
   gap = 1
 end
 local oldest = ''
@@ -115,5 +119,7 @@ if gap == 1 then
   if first[1] then oldest = first[1][1] end
 end
 local start = after == '0' and '-' or ('(' .. after)
-return {1, gap, oldest, redis.call('XRANGE', stream, start, '+', 'COUNT', limit)}
+local entries = {}
+if limit > 0 then entries = redis.call('XRANGE', stream, start, '+', 'COUNT', limit) end
+return {1, gap, oldest, entries, newest or ''}
 `

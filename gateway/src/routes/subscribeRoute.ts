@@ -1,10 +1,13 @@
-import { assertChannelName, type CloseReason, ConduitError, ErrorCode, isValidId } from "@conduit/shared"
+import { assertChannelName, type CloseReason, ConduitError, ErrorCode, isConduitError, isValidId } from "@conduit/shared"
 import type { Request, RequestHandler, Response } from "express"
 import type { GatewayContext } from "../GatewayContext.ts"
 import { presentedCredential } from "../http/credentials.ts"
 import { queryString, queryTopics } from "../http/queryParams.ts"
-import { frameOf, gapFrame, retryFrame } from "../stream/frames.ts"
+import { closeFrame, frameOf, gapFrame, positionFrame, retryFrame } from "../stream/frames.ts"
 import { SseSession } from "../stream/SseSession.ts"
+
+/** The position of a channel with no messages: resuming from it replays everything. */
+const START_POSITION = "0"
 
 const SSE_HEADERS = {
   "Content-Type": "text/event-stream; charset=utf-8",
@@ -47,10 +50,35 @@ function refusalFor(session: SseSession): ConduitError {
 }
 
 /**
+ * The answer while the broker is unavailable: a stream that ends at once with
+ * `$close broker_unavailable` and a `retry:` drawn from its reconnect window.
+ * Not a 503: by the SSE spec a native EventSource gives up for good on any
+ * status but 200, and this outage ends by itself.
+ */
+function answerBrokerUnavailable(res: Response, retryMs: number): void {
+  res.useChunkedEncodingByDefault = false
+  res.writeHead(200, { ...SSE_HEADERS, Connection: "close" })
+  res.end(closeFrame("broker_unavailable", retryMs))
+}
+
+/**
  * `GET /v1/subscribe`: the SSE stream. Headers go out only once the channel
  * is live in the broker and the replay is read, so nothing can slip between.
  */
 export function subscribeRoute(ctx: GatewayContext): RequestHandler {
+  const open = openStream(ctx)
+  return async (req, res) => {
+    try {
+      await open(req, res)
+    } catch (error) {
+      if (!isConduitError(error) || error.code !== ErrorCode.BROKER_UNAVAILABLE || res.headersSent) throw error
+      ctx.metrics.rejected.inc({ code: error.code })
+      answerBrokerUnavailable(res, ctx.options.retryMs)
+    }
+  }
+}
+
+function openStream(ctx: GatewayContext): (req: Request, res: Response) => Promise<void> {
   const retry = retryFrame(ctx.options.retryMs)
   // One close handler for every stream, not a closure per connection.
   const onClose = (s: SseSession, reason: CloseReason | "disconnected") => {
@@ -63,12 +91,17 @@ export function subscribeRoute(ctx: GatewayContext): RequestHandler {
     const channel = assertChannelName(queryString(req, "channel"))
     const topics = queryTopics(req) ?? null
     const after = resumeFrom(req)
+    const socket = req.socket
+    // Read now: a socket that closes meanwhile forgets its address.
+    const clientAddress = ctx.streamQuota ? (socket.remoteAddress ?? "") : undefined
     const grant = await ctx.auth.authorizeSubscribe(presentedCredential(req), channel, topics)
+    // The client may have left during the token check. Its socket's close has fired
+    // already, so a session made now would never hear it and stay in the fan-out for
+    // good. From the session on, its own close handling covers every later await.
+    if (socket.destroyed) return
     if (ctx.closing.value) throw new ConduitError(ErrorCode.SHUTTING_DOWN, "gateway is shutting down")
     if (!ctx.broker.isReady()) throw new ConduitError(ErrorCode.BROKER_UNAVAILABLE, "broker unavailable")
 
-    const socket = req.socket
-    const clientAddress = ctx.streamQuota ? (socket.remoteAddress ?? "") : undefined
     if (clientAddress !== undefined && !ctx.streamQuota!.acquire(clientAddress)) {
       throw new ConduitError(ErrorCode.RATE_LIMITED, `too many open streams from this address (limit ${ctx.streamQuota!.max})`, {
         details: { limit: ctx.streamQuota!.max, retryAfter: 1 },
@@ -86,23 +119,28 @@ export function subscribeRoute(ctx: GatewayContext): RequestHandler {
     })
     try {
       await ctx.fanout.join(session)
-      const history = after === undefined ? null : await ctx.broker.read(channel, after)
+      // A live-only stream reads no messages, only where the channel is: it starts there.
+      const history = await ctx.broker.read(channel, after ?? "0", after === undefined ? 0 : undefined)
       if (session.closed) {
         if (session.closeReason === "disconnected") return // nobody left to answer
         res.setHeader("Connection", "close") // a closing gateway must not wait out a keep-alive
         throw refusalFor(session)
       }
+      const gap = after === undefined ? null : history.gap
       const prelude = [retry]
-      if (history?.gap) prelude.push(gapFrame(history.gap))
-      for (const m of history?.messages ?? []) {
+      if (gap) prelude.push(gapFrame(gap))
+      for (const m of history.messages) {
         if (session.wants(m.topic)) prelude.push(frameOf(m))
       }
-      ctx.hot.replayed += prelude.length - (history?.gap ? 2 : 1)
+      ctx.hot.replayed += prelude.length - (gap ? 2 : 1)
+      // Everything up to here was read (other topics included); live messages start after it.
+      // Also after a gap: a resume point past the channel's newest must not hold back what comes.
+      const position = history.messages.at(-1)?.id ?? history.newest ?? START_POSITION
+      prelude.push(positionFrame(position))
       res.useChunkedEncodingByDefault = false // the body ends when the connection does
       res.writeHead(200, SSE_HEADERS)
       res.flushHeaders()
-      const replayedThrough = history?.messages.at(-1)?.id ?? (after === "0" ? null : (after ?? null))
-      session.start(prelude, replayedThrough)
+      session.start(prelude, position === START_POSITION ? null : position)
       releaseRequestState(req, res)
     } catch (error) {
       session.discard()

@@ -19,9 +19,12 @@ export class Fanout {
   constructor(
     private readonly broker: Broker,
     heartbeatMs: number,
+    /** The streams' `retry:`, the base of the reconnect window a mass close draws from. */
+    private readonly retryMs: number,
   ) {
+    // Every open stream, whatever its replay state: liveness must not wait for a new message.
     this.heartbeat = setInterval(() => {
-      for (const s of this.sessions) if (s.isLive) s.write(PING_FRAME)
+      for (const s of this.sessions) if (s.isStreaming) s.write(PING_FRAME)
     }, heartbeatMs)
     this.heartbeat.unref()
     // A broker that lost its backend may have missed live messages: end every
@@ -69,9 +72,9 @@ export class Fanout {
     group.unsubscribe?.()
   }
 
-  /** Ends every stream with `$close reason`. */
+  /** Ends every stream with `$close reason`, each with its own draw from the reason's reconnect window. */
   closeAll(reason: CloseReason): void {
-    for (const s of [...this.sessions]) s.close(reason)
+    for (const s of [...this.sessions]) s.close(reason, this.retryMs)
   }
 
   stop(): void {

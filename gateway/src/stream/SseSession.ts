@@ -78,6 +78,11 @@ export class SseSession {
     return this.held === null && this.floor === null && !this.closed
   }
 
+  /** Headers and prelude are out and the stream is open: it may be written to (heartbeats). */
+  get isStreaming(): boolean {
+    return this.started && !this.closed
+  }
+
   wants(topic: string): boolean {
     // "$run" carries results: it follows the grant like any topic (authorizeSubscribe adds it where granted).
     return this.topics === null || this.topics.has(topic)
@@ -146,13 +151,14 @@ export class SseSession {
 
   /**
    * Ends the stream, telling the client why with `$close` (it reconnects and
-   * resumes). Before `start` no response has begun: nothing is written, and the
-   * request answers with an error for `closeReason` instead.
+   * resumes; `retryMs`, the base delay, spreads the reconnects, see `closeFrame`).
+   * Before `start` no response has begun: nothing is written, and the request
+   * answers for `closeReason` instead.
    */
-  close(reason: CloseReason): void {
+  close(reason: CloseReason, retryMs?: number): void {
     if (this.closed) return
     if (!this.started) return this.finish(reason)
-    this.socket.end(closeFrame(reason))
+    this.socket.end(closeFrame(reason, retryMs))
     setTimeout(() => this.socket.destroy(), END_GRACE_MS).unref()
     this.finish(reason)
   }

@@ -1,4 +1,5 @@
 import { request } from "node:http"
+import { pushMessageIds } from "./pushMessageIds.ts"
 
 /**
  * A light SSE subscriber for load tests: keeps only the ids of data frames
@@ -10,8 +11,6 @@ export interface CountingSubscriber {
   waitFor(n: number, timeoutMs?: number): Promise<void>
   close(): void
 }
-
-const ID_LINE = /^id: (.+)$/gm
 
 export function openCountingSubscriber(url: string, headers: Record<string, string> = {}): Promise<CountingSubscriber> {
   return new Promise((resolve, reject) => {
@@ -25,7 +24,7 @@ export function openCountingSubscriber(url: string, headers: Record<string, stri
         const text = tail + chunk
         const cut = text.lastIndexOf("\n\n") + 2 // only whole frames
         tail = text.slice(cut)
-        for (const m of text.slice(0, cut).matchAll(ID_LINE)) ids.push(m[1]!)
+        pushMessageIds(text.slice(0, cut), ids)
         if (waiter && ids.length >= waiter.n) waiter.done()
       })
       resolve({

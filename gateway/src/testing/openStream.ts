@@ -1,4 +1,5 @@
 import { request, type IncomingHttpHeaders, type IncomingMessage } from "node:http"
+import { POSITION_EVENT } from "@conduit/shared"
 
 export interface TestEvent {
   id?: string
@@ -12,8 +13,13 @@ export interface TestStream {
   headers: IncomingHttpHeaders
   /** Every byte of the body so far, as text. */
   readonly raw: string
-  /** Dispatched events (comments dropped). */
+  /**
+   * Dispatched events (comments dropped), except `$position`: every stream opens
+   * with one, so it is kept apart (see `position`) and counts stay message counts.
+   */
   readonly events: TestEvent[]
+  /** The id of the stream's `$position` frame, once it arrived. */
+  readonly position: string | undefined
   /** Events whose `event` does not start with `$`. */
   messages(): TestEvent[]
   /** Resolves once `predicate(events)` holds; rejects after `timeoutMs`. */
@@ -32,6 +38,7 @@ export function openStream(url: string, headers: Record<string, string> = {}): P
     const req = request(url, { headers: { Accept: "text/event-stream", ...headers }, agent: false }, (res) => {
       let raw = ""
       let pending = ""
+      let position: string | undefined
       const events: TestEvent[] = []
       const waiters = new Set<() => void>()
       res.setEncoding("utf8")
@@ -53,7 +60,8 @@ export function openStream(url: string, headers: Record<string, string> = {}): P
             else if (field === "event") ev.event = value
             else if (field === "data") data.push(value)
           }
-          if (data.length > 0) {
+          if (data.length > 0 && ev.event === POSITION_EVENT) position = ev.id
+          else if (data.length > 0) {
             ev.data = data.join("\n")
             events.push(ev)
           }
@@ -72,6 +80,9 @@ export function openStream(url: string, headers: Record<string, string> = {}): P
           return raw
         },
         events,
+        get position() {
+          return position
+        },
         messages: () => events.filter((e) => !e.event?.startsWith("$")),
         waitFor(predicate, timeoutMs = 5000) {
           if (predicate(events)) return Promise.resolve()

@@ -1,4 +1,5 @@
 import { type ClientRequest, request } from "node:http"
+import { pushMessageIds } from "./pushMessageIds.ts"
 
 /**
  * A raw SSE subscriber that reconnects by itself with `Last-Event-ID`, to the
@@ -61,7 +62,7 @@ export class ResumingSubscriber {
         const text = tail + chunk
         const cut = text.lastIndexOf("\n\n") + 2
         tail = text.slice(cut)
-        for (const m of text.slice(0, cut).matchAll(/^id: (.+)$/gm)) this.ids.push(m[1]!)
+        pushMessageIds(text.slice(0, cut), this.ids)
         if (this.waiter && this.ids.length >= this.waiter.n) this.waiter.done()
       })
       res.on("close", retry)
