@@ -6,9 +6,11 @@ export type {
   ConnectionStatus,
   Messages,
   MessageOf,
+  PauseReason,
   RealtimeSubscription,
   Snapshot,
   SubscribeOptions,
   TokenSource,
+  TopicMessages,
   TopicsOf,
 } from "./types.ts"
