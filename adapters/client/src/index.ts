@@ -1,6 +1,8 @@
 export { subscribe } from "./subscribe.ts"
 export { optionsKey } from "./optionsKey.ts"
 export { backoffDelay } from "./backoffDelay.ts"
+export { inngestSubscriptionOf } from "./inngestSubscription.ts"
+export type { InngestSubscription, InngestSubscriptionState, TokenMessage } from "./inngestSubscription.ts"
 export type {
   AnyMessageOf,
   ConnectionStatus,
