@@ -301,7 +301,9 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
 
   private opened(): void {
     const error = this.draft.error === undefined ? this.snapshot.error : this.draft.error
-    this.patch({ connectionStatus: "open", ...(error && CONNECTION_CODES.has(error.code) ? { error: null } : {}) })
+    const cleared = error && CONNECTION_CODES.has(error.code) ? { error: null } : {}
+    // Its first bytes may have ended the run already (a replay, autoCloseOnTerminal): closed stays closed.
+    this.patch(this.closed ? cleared : { connectionStatus: "open", ...cleared })
   }
 
   private fail(error: ConduitError, final = false): void {

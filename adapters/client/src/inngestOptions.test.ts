@@ -124,6 +124,20 @@ describe("options", () => {
     expect(await openConnections(gw)).toBe(1)
   })
 
+  it("autoCloseOnTerminal: a late joiner whose replay ends the run is closed, never shown open after", async () => {
+    gw = await startGateway()
+    await gw.post("/v1/publish", { channel: "run:late", topic: "$run", data: { status: "running" } })
+    await gw.post("/v1/publish", { channel: "run:late", topic: "$run", data: { status: "completed" } })
+    const sub = track(subscribe({ url: gw.url, channel: "run:late" }))
+    const statuses: string[] = []
+    sub.subscribe(() => statuses.push(sub.getSnapshot().connectionStatus))
+    await waitForSnapshot(sub, (s) => s.connectionStatus === "closed")
+    await publishAll(gw, "run:late", "n", ["later"]) // a snapshot would follow if anything still listened
+    expect(await openConnections(gw)).toBe(0)
+    expect(statuses.at(-1)).toBe("closed")
+    expect(sub.getSnapshot().connectionStatus).toBe("closed")
+  })
+
   it("pauseOnHidden: hidden pauses with pauseReason hidden; pauseOnHidden: false (over pauseWhenHidden) keeps streaming", async () => {
     const doc = new FakeDocument()
     ;(globalThis as { document?: unknown }).document = doc
