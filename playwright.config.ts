@@ -1,5 +1,14 @@
 import { defineConfig } from "@playwright/test"
-import { EXPIRY_PORT, EXPIRY_TOKEN_DELAY_MS, gatewayEnv, MAIN_PORT, MAIN_URL, SHORT_TOKEN_TTL_SECONDS } from "./e2e/tests/support/servers.ts"
+import {
+  EXPIRY_PORT,
+  EXPIRY_TOKEN_DELAY_MS,
+  gatewayEnv,
+  MAIN_PORT,
+  MAIN_URL,
+  SAMPLES_PORT,
+  SAMPLES_URL,
+  SHORT_TOKEN_TTL_SECONDS,
+} from "./e2e/tests/support/servers.ts"
 
 // Debian's Chromium, never a downloaded browser (scripts/ensureSystemDeps.mjs installs it).
 const CHROMIUM = "/usr/bin/chromium"
@@ -52,6 +61,16 @@ export default defineConfig({
         CONDUIT_DEMO_TOKEN_TTL_SECONDS: String(SHORT_TOKEN_TTL_SECONDS),
         CONDUIT_DEMO_TOKEN_DELAY_MS: String(EXPIRY_TOKEN_DELAY_MS),
       }),
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      // The Inngest samples: their page (npm run test:e2e builds e2e/samples/dist), server actions and gateway.
+      command: "node --import tsx e2e/samples/server/sampleServer.ts",
+      url: `${SAMPLES_URL}/realtime/healthz`,
+      env: { CONDUIT_SAMPLES_PORT: String(SAMPLES_PORT), NODE_ENV: "test" },
       reuseExistingServer: false,
       timeout: 30_000,
       stdout: "ignore",
