@@ -81,3 +81,7 @@ const inngestStyle = useReact({
   autoCloseOnTerminal: true,
 })
 expectTypeOf(inngestStyle.messages.byTopic.tokens?.data.token).toEqualTypeOf<string | undefined>()
+// The same options in Vue and Svelte.
+const inngestOptions = { channel: pipeline({ runId: "r" }), topics, token: () => getRealtimeToken("r"), key: "k", pauseOnHidden: false, historyLimit: null }
+expectTypeOf(useVue(inngestOptions).value.messages.byTopic.status?.data.message).toEqualTypeOf<string | undefined>()
+expectTypeOf(get(realtime(inngestOptions)).messages.byTopic.status?.data.message).toEqualTypeOf<string | undefined>()
