@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test"
+import { inheritSourceCondition, registerSourceCondition } from "./scripts/sourceCondition.ts"
 import {
   EXPIRY_PORT,
   EXPIRY_TOKEN_DELAY_MS,
@@ -9,6 +10,10 @@ import {
   SAMPLES_URL,
   SHORT_TOKEN_TTL_SECONDS,
 } from "./e2e/tests/support/servers.ts"
+
+// The test files import the sources (demo fixtures); workers and web servers are node processes too.
+registerSourceCondition()
+inheritSourceCondition()
 
 // Debian's Chromium, never a downloaded browser (scripts/ensureSystemDeps.mjs installs it).
 const CHROMIUM = "/usr/bin/chromium"
@@ -22,8 +27,9 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
 ]
 
-// The gateway CLI itself serves the demo (npm run test:e2e builds e2e/dist first).
-const GATEWAY = "node --import tsx gateway/src/cli.ts"
+// The gateway CLI itself serves the demo (npm run test:e2e builds gateway/demo-page first),
+// from the TypeScript sources (the @conduit/source export condition, see scripts/sourceCondition.ts).
+const GATEWAY = "node --conditions=@conduit/source --import tsx gateway/src/cli.ts dev"
 
 export default defineConfig({
   testDir: "e2e/tests",
@@ -31,7 +37,7 @@ export default defineConfig({
   outputDir: "test-results",
   timeout: 45_000,
   expect: { timeout: 15_000 },
-  // Tests share two gateways and start their own runs; two at a time keeps a 2-core box honest.
+  // Tests share the servers and start their own runs; two at a time keeps a 2-core box honest.
   workers: 2,
   forbidOnly: !!process.env.CI,
   reporter: [["list"]],
@@ -68,7 +74,7 @@ export default defineConfig({
     },
     {
       // The Inngest samples: their page (npm run test:e2e builds e2e/samples/dist), server actions and gateway.
-      command: "node --import tsx e2e/samples/server/sampleServer.ts",
+      command: "node --conditions=@conduit/source --import tsx e2e/samples/server/sampleServer.ts",
       url: `${SAMPLES_URL}/realtime/healthz`,
       env: { CONDUIT_SAMPLES_PORT: String(SAMPLES_PORT), NODE_ENV: "test" },
       reuseExistingServer: false,

@@ -1,7 +1,12 @@
 import { svelte } from "@sveltejs/vite-plugin-svelte"
 import { defineConfig } from "vitest/config"
+import { inheritSourceCondition, SOURCE_CONDITION, sourceResolve } from "./scripts/sourceCondition.ts"
+
+// Vite resolves the sources for the tests; node processes the tests start (the CLI under tsx) inherit the flag.
+inheritSourceCondition()
 
 export default defineConfig({
+  ...sourceResolve,
   test: {
     testTimeout: 20_000,
     hookTimeout: 20_000,
@@ -20,7 +25,7 @@ export default defineConfig({
         // Svelte components compile with the plugin and run on Svelte's browser build.
         extends: true,
         plugins: [svelte()],
-        resolve: { conditions: ["browser"] },
+        resolve: { conditions: [SOURCE_CONDITION, "browser"] },
         test: { name: "svelte", include: ["adapters/svelte/src/**/*.test.ts"] },
       },
     ],

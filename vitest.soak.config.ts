@@ -1,7 +1,11 @@
 import { defineConfig } from "vitest/config"
+import { inheritSourceCondition, sourceResolve } from "./scripts/sourceCondition.ts"
+
+inheritSourceCondition()
 
 // `npm run test:soak`: the long suites, one file at a time, with gc exposed for memory figures.
 export default defineConfig({
+  ...sourceResolve,
   test: {
     include: ["gateway/src/**/*.soak.ts"],
     testTimeout: 15 * 60_000,

@@ -9,8 +9,8 @@ import { parseArgs } from "node:util"
 import { renderChart } from "./lib/chart.mjs"
 import { runJson } from "./lib/processes.mjs"
 import { startBaseline, startConduit, startRedis } from "./lib/servers.mjs"
-import { fromFanout, fromLoadgen, summarize } from "./lib/summary.mjs"
-import { formatTable } from "./lib/table.mjs"
+import { fromFanout, fromLoadgen, fromStorm, summarize } from "./lib/summary.mjs"
+import { formatStormTable, formatTable } from "./lib/table.mjs"
 import { scenarios } from "./scenarios.mjs"
 
 const here = fileURLToPath(new URL(".", import.meta.url))
@@ -31,15 +31,16 @@ if (args.help) {
   console.log(`npm run bench [-- options]
   --quick        fewer messages, one repeat (about 2 minutes)
   --repeat N     runs per scenario and server; medians are reported (default 1 quick, 3 full)
-  --only IDS     comma-separated scenario ids (${scenarios(true).map((s) => s.id).join(", ")})
+  --only IDS     comma-separated scenario ids (${scenarios(true, true).map((s) => s.id).join(", ")})
   --fanout       also drive the same scenarios with ../shared/bench/fanout.mjs
-  --redis        also run the gateway on a throwaway redis-server (CONDUIT_REDIS_URL), beside memory mode
+  --redis        also run the gateway on a throwaway redis-server (CONDUIT_REDIS_URL), beside memory mode,
+                 and the resume storm (1,000 resumes of a 1,000-message history while publishing elsewhere)
   --no-save      print the table only; nothing written to bench/results/`)
   process.exit(0)
 }
 const repeat = Math.max(1, Number(args.repeat ?? (args.quick ? 1 : 3)))
 const only = args.only ? new Set(args.only.split(",")) : null
-const plan = scenarios(args.quick).filter((s) => !only || only.has(s.id))
+const plan = scenarios(args.quick, args.redis).filter((s) => !only || only.has(s.id))
 if (args.fanout && !existsSync(FANOUT)) {
   console.error(`--fanout: ${FANOUT} not found`)
   process.exit(2)
@@ -49,6 +50,7 @@ if (args.fanout && !existsSync(FANOUT)) {
 function serversFor(scenario, redis) {
   const list = [{ name: "conduit", start: () => startConduit({}), loadgen: "conduit", fanout: "conduit" }]
   if (redis) list.push({ name: "conduit (redis)", start: () => startConduit({ redis }), loadgen: "conduit", fanout: "conduit" })
+  if (scenario.kind === "storm") return list // the baseline keeps no history to resume from
   list.push({ name: "baseline (socket)", start: () => startBaseline("socket"), loadgen: "baseline", fanout: "raw" })
   if (!args.quick && scenario.kind === "fanout" && scenario.subs >= 10000 && scenario.channels === 1) {
     list.push({ name: "baseline (res.write)", start: () => startBaseline("res"), loadgen: "baseline", fanout: "raw" })
@@ -71,6 +73,14 @@ function loadgenArgv(s, server, target) {
   )
 }
 
+function stormArgv(s, server) {
+  return withFlags(
+    ["node", `${here}loadgen/resumeStorm.mjs`, "--port", server.port, "--pid", server.pids[0]],
+    { history: s.history, resumes: s.resumes, payload: s.payload, bystanders: s.bystanders, "bystander-channels": s.channels, rate: s.rate },
+    server.key,
+  )
+}
+
 // fanout.mjs presents the signing key itself as the subscribe credential (no tokens).
 function fanoutArgv(s, server, target) {
   return withFlags(
@@ -89,11 +99,12 @@ const warmup = (s) => ({ ...s, subs: Math.min(s.subs, 10), channels: 1, msgs: s.
 async function measure(s, target, harness, rep) {
   const server = await target.start()
   try {
-    await runJson(loadgenArgv(warmup(s), server, target), { timeoutMs: 60_000 })
-    const argv = harness === "loadgen" ? loadgenArgv(s, server, target) : fanoutArgv(s, server, target)
+    if (s.kind !== "storm") await runJson(loadgenArgv(warmup(s), server, target), { timeoutMs: 60_000 })
+    const argv = s.kind === "storm" ? stormArgv(s, server) : harness === "loadgen" ? loadgenArgv(s, server, target) : fanoutArgv(s, server, target)
     const j = await runJson(argv, { timeoutMs: 300_000 })
-    const run = harness === "loadgen" ? fromLoadgen(j) : fromFanout(j)
-    const flags = run.lost + run.duplicated + run.reordered + run.failedConnects + run.publishErrors ? "  CHECK FAILED" : ""
+    const run = s.kind === "storm" ? fromStorm(j) : harness === "loadgen" ? fromLoadgen(j) : fromFanout(j)
+    const failures = run.lost + run.duplicated + run.reordered + run.failedConnects + run.publishErrors + (run.storm?.bystanderDisconnects ?? 0) + (run.storm?.resumesIncomplete ?? 0)
+    const flags = failures ? "  CHECK FAILED" : ""
     console.error(`  ${s.id.padEnd(11)} ${target.name.padEnd(22)} ${harness.padEnd(7)} #${rep}: ${Math.round(run.perS ?? 0).toLocaleString("en-US")}/s, p50 ${run.p50} p99 ${run.p99} ms, srv ${run.serverCpuPct}% (${run.endedBy})${flags}`)
     return run
   } finally {
@@ -124,7 +135,7 @@ async function main() {
   const rows = []
   try {
     for (const s of plan) {
-      for (const harness of harnesses) {
+      for (const harness of s.kind === "storm" ? ["loadgen"] : harnesses) {
         const targets = serversFor(s, redis)
         const runs = targets.map(() => [])
         // Alternate servers within each repeat, so drift on a shared box hits both alike.
@@ -140,7 +151,8 @@ async function main() {
   } finally {
     await redis?.stop()
   }
-  const table = formatTable(rows)
+  const storms = rows.filter((r) => r.kind === "storm")
+  const table = formatTable(rows.filter((r) => r.kind !== "storm")) + (storms.length ? `\n\nresume storm:\n${formatStormTable(storms)}` : "")
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`
   console.log(`\n$ ${command}\n${table}\n`)
   console.log("deliveries/s = unique deliveries ÷ (last delivery − first publish); publish rows: 1 subscriber, so messages/s end to end.")
@@ -153,7 +165,7 @@ async function main() {
   const machine = { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, kernel: release() }
   const record = { tool: "conduit-bench", version: 1, command, started: started.toISOString(), finished: new Date().toISOString(), quick: args.quick, repeat, machine, scenarios: plan, rows, table }
   writeFileSync(`${base}.json`, `${JSON.stringify(record, null, 1)}\n`)
-  writeFileSync(`${base}.svg`, renderChart(rows, { title: `Conduit fan-out bench, ${started.toISOString().slice(0, 16)}Z, ${machine.cpus} cores, ${args.quick ? "quick" : "full"}` }))
+  writeFileSync(`${base}.svg`, renderChart(rows.filter((r) => r.kind !== "storm"), { title: `Conduit fan-out bench, ${started.toISOString().slice(0, 16)}Z, ${machine.cpus} cores, ${args.quick ? "quick" : "full"}` }))
   console.log(`results: ${base}.json, ${base}.svg`)
 }
 

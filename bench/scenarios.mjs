@@ -5,7 +5,8 @@
  * @typedef {object} Scenario
  * @property {string} id
  * @property {string} title
- * @property {"fanout"|"publish"} kind  publish scenarios report messages/s instead of deliveries/s
+ * @property {"fanout"|"publish"|"storm"} kind  publish scenarios report messages/s instead of deliveries/s;
+ *   storm scenarios run loadgen/resumeStorm.mjs (resumes of one full channel while bystanders listen elsewhere)
  * @property {number} subs
  * @property {number} channels
  * @property {number} msgs
@@ -15,10 +16,16 @@
  * @property {number} settle   ms between connected and publishing (RSS is read at its end)
  * @property {number} [depth]  pipelined requests per publisher connection
  * @property {number} [lanes]  publisher connections
+ * @property {number} [resumes]    storm: subscribers resuming the full channel at once
+ * @property {number} [history]    storm: messages in that channel's history
+ * @property {number} [bystanders] storm: live subscribers of other channels (over `channels` channels), published to at `rate`
  */
 
-/** @param {boolean} quick */
-export function scenarios(quick) {
+/**
+ * @param {boolean} quick
+ * @param {boolean} [redis] with --redis: the resume storm too (what a Redis-backed node must survive)
+ */
+export function scenarios(quick, redis = false) {
   const q = (quickValue, fullValue) => (quick ? quickValue : fullValue)
   return /** @type {Scenario[]} */ ([
     { id: "fan-1k", title: "1,000 subs, 1 channel", kind: "fanout", subs: 1000, channels: 1, msgs: q(500, 2000), rate: 0, batch: 1, payload: 256, settle: 500 },
@@ -27,5 +34,8 @@ export function scenarios(quick) {
     { id: "lat-1k@20", title: "1,000 subs × 20 msg/s", kind: "fanout", subs: 1000, channels: 1, msgs: q(200, 400), rate: 20, batch: 1, payload: 256, settle: 500 },
     { id: "pub-single", title: "publish 10,000, unbatched", kind: "publish", subs: 1, channels: 1, msgs: 10000, rate: 0, batch: 1, payload: 64, settle: 200, lanes: 1, depth: 8 },
     { id: "pub-batch", title: "publish 10,000, batches of 1,000", kind: "publish", subs: 1, channels: 1, msgs: 10000, rate: 0, batch: 1000, payload: 64, settle: 200, lanes: 1, depth: 2 },
+    ...(redis
+      ? [{ id: "resume-storm", title: "1,000 resumes of 1,000 msgs", kind: "storm", subs: 0, channels: 10, msgs: 0, rate: 200, batch: 1, payload: 256, settle: 0, resumes: 1000, history: 1000, bystanders: 100 }]
+      : []),
   ])
 }

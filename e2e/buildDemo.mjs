@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Builds the pages the e2e tests and the demo serve (vite build) when one is
-// missing or older than anything it is built from: the demo page (e2e/dist)
-// and the Inngest samples' page (e2e/samples/dist), from their sources, the
-// adapters, the client and shared. `--force` always builds. Run by `npm start`
+// Builds the pages the demo and the e2e tests serve (vite build) when one is
+// missing or older than anything it is built from: the demo page
+// (gateway/demo-page, which the gateway package ships and serves) and the
+// Inngest samples' page (e2e/samples/dist), from their sources, the adapters,
+// the client and shared. `--force` always builds. Run by `npm start`
 // (prestart) and `npm run test:e2e`, so a fresh clone never serves a stale or
 // absent page.
 import { existsSync, readdirSync, statSync } from "node:fs"
@@ -10,12 +11,12 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
-const LIBRARIES = ["shared/src", "adapters/client/src", "adapters/react/src", "adapters/vue/src", "adapters/svelte/src"]
+const LIBRARIES = ["scripts/sourceCondition.ts", "shared/src", "adapters/client/src", "adapters/react/src", "adapters/vue/src", "adapters/svelte/src"]
 const PAGES = [
   {
     name: "demo",
     config: "e2e/vite.config.ts",
-    output: "e2e/dist/index.html",
+    output: "gateway/demo-page/index.html",
     inputs: ["e2e/index.html", "e2e/vite.config.ts", "e2e/package.json", "e2e/src", "gateway/src/functions/demo/demoPipeline.ts"],
   },
   {
@@ -46,7 +47,10 @@ for (const page of PAGES) {
     continue
   }
   console.log(builtAt === 0 ? `[${page.name}] building ${page.output}` : `[${page.name}] rebuilding ${page.output}: sources changed`)
+  // The demo page ships in @conduit/gateway: always a production build, even when
+  // the caller's NODE_ENV says otherwise (vitest sets test; Vite would follow it).
+  process.env.NODE_ENV = "production"
   const { build } = await import("vite")
   await build({ configFile: join(root, page.config), logLevel: "warn" })
-  console.log(`[${page.name}] built`)
+  console.log(`[${page.name}] built ${page.output.replace("/index.html", "")}`)
 }

@@ -22,7 +22,7 @@ export async function startConduit({ redis } = {}) {
     NODE_ENV: "production",
     ...(redisUrl ? { CONDUIT_REDIS_URL: redisUrl } : {}),
   }
-  const proc = start(["node", "--import", "tsx", "gateway/src/cli.ts"], { env, cwd: root })
+  const proc = start(["node", "--conditions=@conduit/source", "--import", "tsx", "gateway/src/cli.ts", "start"], { env, cwd: root })
   try {
     await waitReady(proc, `http://127.0.0.1:${port}/readyz`)
   } catch (error) {

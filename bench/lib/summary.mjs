@@ -36,7 +36,56 @@ export function summarize(scenario, server, harness, runs) {
     clientElu: m((r) => r.clientElu),
     machineBusyPct: m((r) => r.machineBusyPct),
     scheduleLagP99: m((r) => r.scheduleLagP99),
+    storm: scenario.kind === "storm" ? stormSummary(runs) : null,
     runs,
+  }
+}
+
+/** A resume storm's own figures: medians of the times, sums of every failure. */
+function stormSummary(runs) {
+  return {
+    resumes: median(runs.map((r) => r.storm.resumes)),
+    resumesRefused: sum(runs.map((r) => r.storm.resumesRefused)),
+    resumesIncomplete: sum(runs.map((r) => r.storm.resumesIncomplete)),
+    replayedFrames: median(runs.map((r) => r.storm.replayedFrames)),
+    stormS: median(runs.map((r) => r.storm.stormS)),
+    bystanders: median(runs.map((r) => r.storm.bystanders)),
+    bystanderDisconnects: sum(runs.map((r) => r.storm.bystanderDisconnects)),
+    bystanderPublishes: median(runs.map((r) => r.storm.bystanderPublishes)),
+  }
+}
+
+/** The fields kept from one loadgen/resumeStorm.mjs result: replay frames/s, bystanders' publish latency and losses. */
+export function fromStorm(j) {
+  return {
+    perS: j.resumes.frames / (j.resumes.ms / 1000),
+    p50: j.publishes.latencyMs.p50,
+    p90: j.publishes.latencyMs.p90,
+    p99: j.publishes.latencyMs.p99,
+    max: j.publishes.latencyMs.max,
+    lost: j.bystanders.lost,
+    duplicated: j.bystanders.duplicated,
+    reordered: 0,
+    failedConnects: j.resumes.refused + j.bystanders.refused,
+    publishErrors: j.publishes.failed,
+    bytesPerIdleConn: null,
+    serverCpuPct: j.server.cpuPct,
+    serverSysPct: null,
+    clientCpuPct: null,
+    clientElu: null,
+    machineBusyPct: null,
+    scheduleLagP99: null,
+    endedBy: "storm",
+    storm: {
+      resumes: j.resumes.answered200 + j.resumes.refused,
+      resumesRefused: j.resumes.refused,
+      resumesIncomplete: j.resumes.answered200 - j.resumes.complete,
+      replayedFrames: j.resumes.frames,
+      stormS: j.resumes.ms / 1000,
+      bystanders: j.bystanders.count,
+      bystanderDisconnects: j.bystanders.disconnects,
+      bystanderPublishes: j.publishes.ok + j.publishes.failed,
+    },
   }
 }
 

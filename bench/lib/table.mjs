@@ -20,11 +20,16 @@ const COLUMNS = [
 
 /** Rows as a fixed-width text table. `ratio` is set by the caller (conduit ÷ same-scenario baseline). */
 export function formatTable(rows) {
-  const cells = rows.map((r) => COLUMNS.map(([, get]) => String(get(r))))
-  const widths = COLUMNS.map(([head], i) => Math.max(head.length, ...cells.map((c) => c[i].length)))
+  return render(COLUMNS, rows)
+}
+
+/** Columns over rows, fixed width; a blank line between scenarios. */
+function render(columns, rows) {
+  const cells = rows.map((r) => columns.map(([, get]) => String(get(r))))
+  const widths = columns.map(([head], i) => Math.max(head.length, ...cells.map((c) => c[i].length)))
   const line = (values) =>
-    values.map((v, i) => (COLUMNS[i][2] === "l" ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join("  ").trimEnd()
-  const out = [line(COLUMNS.map(([head]) => head)), widths.map((w) => "-".repeat(w)).join("  ")]
+    values.map((v, i) => (columns[i][2] === "l" ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join("  ").trimEnd()
+  const out = [line(columns.map(([head]) => head)), widths.map((w) => "-".repeat(w)).join("  ")]
   let previous = null
   for (let i = 0; i < rows.length; i++) {
     if (previous !== null && rows[i].scenario !== previous) out.push("")
@@ -32,4 +37,21 @@ export function formatTable(rows) {
     out.push(line(cells[i]))
   }
   return out.join("\n")
+}
+
+const STORM_COLUMNS = [
+  ["scenario", (r) => r.title, "l"],
+  ["server", (r) => r.server, "l"],
+  ["resumes ok/refused/short", (r) => `${int(r.storm.resumes - r.storm.resumesRefused)}/${r.storm.resumesRefused}/${r.storm.resumesIncomplete}`, "r"],
+  ["replayed", (r) => int(r.storm.replayedFrames), "r"],
+  ["storm s", (r) => r.storm.stormS.toFixed(1), "r"],
+  ["bystanders cut", (r) => `${r.storm.bystanderDisconnects} of ${int(r.storm.bystanders)}`, "r"],
+  ["their publishes failed", (r) => `${r.publishErrors} of ${int(r.storm.bystanderPublishes)}`, "r"],
+  ["publish p99 ms", (r) => ms(r.p99), "r"],
+  ["lost/dup", (r) => `${r.lost}/${r.duplicated}`, "r"],
+]
+
+/** The resume-storm rows, with their own columns (what must stay 0: refusals, cut bystanders, failed publishes, losses). */
+export function formatStormTable(rows) {
+  return render(STORM_COLUMNS, rows)
 }

@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url"
 import react from "@vitejs/plugin-react"
 import { defineConfig } from "vite"
+import { sourceResolve } from "../../scripts/sourceCondition.ts"
 import { serverActions } from "./serverActionsPlugin.ts"
 
 const root = fileURLToPath(new URL(".", import.meta.url))
@@ -13,5 +14,7 @@ const root = fileURLToPath(new URL(".", import.meta.url))
 export default defineConfig({
   root: fileURLToPath(new URL("./page", import.meta.url)),
   plugins: [react(), serverActions(root)],
+  // The adapters and shared, from their TypeScript sources (SOURCE_CONDITION).
+  resolve: sourceResolve.resolve,
   build: { outDir: fileURLToPath(new URL("./dist", import.meta.url)), emptyOutDir: true, sourcemap: true },
 })

@@ -67,12 +67,14 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
   const options = resolveOptions(input)
   const logger = createLogger(options.logger, options.logLevel)
   const ownsBroker = options.broker === undefined
-  const bounds = { historySize: options.historySize, historyTtlMs: options.historyTtlMs }
+  const bounds = { historySize: options.historySize, historyTtlMs: options.historyTtlMs, historyBytes: options.historyBytes }
+  const redis = options.redisUrl ? { url: options.redisUrl } : options.redisCluster?.length ? { cluster: options.redisCluster } : null
   const broker =
     options.broker ??
-    (options.redisUrl
-      ? createRedisBroker({ url: options.redisUrl, prefix: options.redisPrefix, ...bounds, logger })
-      : createMemoryBroker(bounds))
+    (redis
+      ? createRedisBroker({ ...redis, prefix: options.redisPrefix, pubSub: options.redisPubSub, ...bounds, logger })
+      : createMemoryBroker({ ...bounds, idempotencyKeys: options.idempotencyKeys }))
+  // (On a Redis Cluster, in-process function runs keep their state in memory: the run store speaks to one server.)
   const runStore = options.redisUrl
     ? createRedisRunStore({ url: options.redisUrl, prefix: options.redisPrefix, redisOptions: { lazyConnect: true } })
     : createMemoryRunStore()
@@ -113,7 +115,10 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
     try {
       results = await broker.publish(prepared)
     } catch (error) {
-      throw new ConduitError(ErrorCode.BROKER_UNAVAILABLE, "broker failed to publish; retry", { cause: error })
+      // A broker's own answer (unavailable, outcome unknown, too many idempotency keys) stands as it is;
+      // anything else did not confirm the publish, which may have happened.
+      if (error instanceof ConduitError) throw error
+      throw new ConduitError(ErrorCode.OUTCOME_UNKNOWN, "the broker did not confirm the publish; retry with the same idempotencyKey", { cause: error })
     }
     let duplicates = 0
     for (const r of results) if (r.duplicate) duplicates++

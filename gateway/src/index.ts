@@ -7,7 +7,8 @@ export { createMemoryBroker } from "./broker/memoryBroker.ts"
 export type { MemoryBrokerOptions } from "./broker/memoryBroker.ts"
 export { createRedisBroker } from "./broker/redisBroker.ts"
 export type { RedisBroker, RedisBrokerOptions } from "./broker/redisBroker.ts"
-export type { Broker, BrokerListener, PreparedMessage, PublishResult, ReadResult, StoredMessage } from "./broker/Broker.ts"
+export type { Broker, BrokerInterruption, BrokerListener, PreparedMessage, PublishResult, ReadResult, StoredMessage } from "./broker/Broker.ts"
+export { envelopeTail, messageJson, storeMessage } from "./broker/storedMessage.ts"
 export type { MintTokenInput } from "./auth/createAuth.ts"
 export { Conduit } from "./sdk/Conduit.ts"
 export type { ConduitOptions, PublishOptions, TokenRequest } from "./sdk/Conduit.ts"
@@ -15,6 +16,7 @@ export { getClientSubscriptionToken, getSubscriptionToken } from "./sdk/subscrip
 export type { TokenArgs } from "./sdk/subscriptionTokens.ts"
 export { Realtime, realtime } from "@conduit/shared"
 export type { ChannelSubscriptionToken, ClientSubscriptionToken } from "@conduit/shared"
+export type { PublishRetryOptions } from "./sdk/publishRetry.ts"
 export type { FunctionsRuntime, FunctionsRuntimeOptions } from "./functions/createFunctionsRuntime.ts"
 export type {
   ConduitFunction,

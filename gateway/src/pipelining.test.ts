@@ -4,6 +4,7 @@ import express from "express"
 import { afterEach, describe, expect, it } from "vitest"
 import type { PreparedMessage } from "./broker/Broker.ts"
 import { createMemoryBroker } from "./broker/memoryBroker.ts"
+import { messageJson } from "./broker/storedMessage.ts"
 import { createGateway, type Gateway } from "./createGateway.ts"
 import { sendRaw } from "./hostile/sendRaw.ts"
 
@@ -22,7 +23,7 @@ afterEach(async () => {
   gateway = server = undefined
 })
 
-const published = async (gw: Gateway) => (await gw.broker.read("c", "0")).messages.map((m) => JSON.parse(m.json).data)
+const published = async (gw: Gateway) => (await gw.broker.read("c", "0")).messages.map((m) => JSON.parse(messageJson(m).toString()).data)
 
 describe("requests pipelined on one connection", () => {
   it("a malformed request behind a publish in progress: the publish is answered first, the one parked between is never run", async () => {

@@ -3,6 +3,7 @@ import { z } from "zod"
 import { channel } from "@conduit/shared"
 import { openStream } from "./testing/openStream.ts"
 import { type RunningGateway, startGateway } from "./testing/startGateway.ts"
+import { messageJson } from "./broker/storedMessage.ts"
 
 const LIMIT = 512 * 1024
 let gw: RunningGateway
@@ -156,7 +157,7 @@ describe("the router embedded after the host app's own body parser", () => {
         body: JSON.stringify({ channel: "c", topic: "t", data: "parsed upstream" }),
       })
       expect(res.status).toBe(202)
-      expect((await gateway.broker.read("c", "0")).messages.map((m) => JSON.parse(m.json).data)).toEqual(["parsed upstream"])
+      expect((await gateway.broker.read("c", "0")).messages.map((m) => JSON.parse(messageJson(m).toString()).data)).toEqual(["parsed upstream"])
     } finally {
       server.close()
       await gateway.close()

@@ -1,8 +1,7 @@
-import { spawn } from "node:child_process"
 import { connect, createServer } from "node:net"
-import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 import { createMemoryBroker } from "./broker/memoryBroker.ts"
+import { spawnCli } from "./testing/cliProcess.ts"
 import { openStream } from "./testing/openStream.ts"
 import { startGateway } from "./testing/startGateway.ts"
 
@@ -41,11 +40,7 @@ describe("graceful shutdown", () => {
 
   it("the CLI drains streams and exits 0 on SIGTERM", async () => {
     const port = await freePort()
-    const cli = fileURLToPath(new URL("./cli.ts", import.meta.url))
-    const child = spawn(process.execPath, ["--import", "tsx", cli], {
-      env: { ...process.env, CONDUIT_PORT: String(port), CONDUIT_LOG_LEVEL: "warn", CONDUIT_SIGNING_KEY: "", NODE_ENV: "" },
-      stdio: ["ignore", "pipe", "pipe"],
-    })
+    const child = spawnCli(["dev"], { CONDUIT_PORT: String(port) })
     let out = ""
     child.stdout.on("data", (d) => (out += d))
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))

@@ -41,8 +41,19 @@ export const ErrorCode = {
   /** An `Expect` other than `100-continue`. */
   EXPECTATION_FAILED: "ERR_EXPECTATION_FAILED",
   RATE_LIMITED: "ERR_RATE_LIMITED",
-  /** The broker (e.g. Redis) cannot be reached. Retryable. */
+  /**
+   * The broker (e.g. Redis) cannot be reached, or refused for now: the
+   * operation did not happen and cannot happen later. Retryable.
+   */
   BROKER_UNAVAILABLE: "ERR_BROKER_UNAVAILABLE",
+  /**
+   * A publish reached the broker but no answer came back (timeout, dropped
+   * connection): it may or may not have happened. Retry with the same
+   * `idempotencyKey` (the SDK does) and it is published once either way.
+   */
+  OUTCOME_UNKNOWN: "ERR_OUTCOME_UNKNOWN",
+  /** The broker refused the operation for good (e.g. a Redis key of the wrong type): nothing happened; not retryable. */
+  BROKER_FAILED: "ERR_BROKER_FAILED",
   SHUTTING_DOWN: "ERR_SHUTTING_DOWN",
   /** A frame field would have broken SSE framing (CR, LF or NUL). */
   INVALID_FRAME: "ERR_INVALID_FRAME",
@@ -91,6 +102,8 @@ export const httpStatusOf: Partial<Record<ErrorCode, number>> = {
   ERR_EXPECTATION_FAILED: 417,
   ERR_RATE_LIMITED: 429,
   ERR_BROKER_UNAVAILABLE: 503,
+  ERR_OUTCOME_UNKNOWN: 504,
+  ERR_BROKER_FAILED: 500,
   ERR_SHUTTING_DOWN: 503,
   ERR_INTERNAL: 500,
 }

@@ -4,6 +4,10 @@ export const DEFAULTS = {
   host: "127.0.0.1",
   historySize: 1000,
   historyTtlMs: 5 * 60_000,
+  /** Bytes of serialized `data` retained per channel. */
+  historyBytes: 16 * 1024 * 1024,
+  /** Idempotency keys the memory broker remembers at once. */
+  idempotencyKeys: 1_000_000,
   heartbeatMs: 15_000,
   maxMessageBytes: 512 * 1024,
   maxBatchMessages: 1000,

@@ -16,11 +16,12 @@ export function isValidTopicName(name: unknown): name is string {
 
 export function assertChannelName(name: unknown): string {
   if (!isValidChannelName(name)) {
-    throw new ConduitError(
-      ErrorCode.INVALID_CHANNEL,
-      "channel must be 1-256 characters of [A-Za-z0-9_:.@/=+-]",
-      { details: { channel: typeof name === "string" ? name.slice(0, 300) : typeof name } },
-    )
+    const rule = "1-256 characters of [A-Za-z0-9_:.@/=+-]"
+    if (name === undefined) throw new ConduitError(ErrorCode.INVALID_CHANNEL, `channel is required: ${rule}`)
+    // Echo a wrong name (cut short); of anything else, only its type: never a made-up "channel":"undefined".
+    throw new ConduitError(ErrorCode.INVALID_CHANNEL, `channel must be ${rule}`, {
+      details: typeof name === "string" ? { channel: name.slice(0, 300) } : { type: typeof name },
+    })
   }
   return name
 }

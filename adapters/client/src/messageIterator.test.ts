@@ -37,7 +37,8 @@ const metric = async (line: RegExp) => line.test((await gw.get("/metrics")).text
 
 describe("for await over a subscription", () => {
   it("is bounded: a loop that stops reading stops the socket, the gateway drops it as a slow consumer, and it resumes losing nothing", async () => {
-    gw = await startGateway({ slowConsumerBytes: 256 * 1024 })
+    // History holds all ~30 MB (past the default 16 MiB per channel), so the resume loses nothing.
+    gw = await startGateway({ slowConsumerBytes: 256 * 1024, historyBytes: 64 * 1024 * 1024 })
     const sub = subscribe({ url: gw.url, channel: "big", maxBuffered: 10, backoff: { initialMs: 20 } })
     subs.push(sub)
     const iterator = sub[Symbol.asyncIterator]()

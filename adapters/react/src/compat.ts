@@ -1,3 +1,4 @@
+"use client"
 import { type InngestSubscription, inngestSubscriptionOf, type TokenMessage } from "@conduit/client"
 import type { ChannelSubscriptionToken } from "@conduit/shared"
 import { useRealtime } from "./useRealtime.ts"

@@ -1,3 +1,4 @@
+"use client"
 import { type AnyMessageOf, optionsKey, type Snapshot, type SubscribeOptions, subscribe, type TopicsOf } from "@conduit/client"
 import type { ChannelInstance } from "@conduit/shared"
 import { useMemo, useSyncExternalStore } from "react"

@@ -43,13 +43,13 @@ export function conduitMiddleware({ conduit }: ConduitMiddlewareOptions) {
   return class ConduitRealtimeMiddleware extends Middleware.BaseMiddleware {
     readonly id = "conduit:realtime"
     /** This request's `$run` messages (a middleware instance serves one request). */
-    private announcer: RunAnnouncer | undefined
+    #announcer: RunAnnouncer | undefined
 
     override transformFunctionInput(arg: Middleware.TransformFunctionInputArgs) {
       const { ctx, fn } = arg
       const { runId, step } = ctx
       const announcer = createRunAnnouncer(conduit, { runId, functionId: fn.id(), attempt: ctx.attempt + 1 })
-      this.announcer = announcer
+      this.#announcer = announcer
       const send = async (ref: AnyTopicRef, data: unknown, idempotencyKey?: string) => {
         const topic = conduitTopic(ref)
         await announcer.touch(topic.channel)
@@ -73,13 +73,13 @@ export function conduitMiddleware({ conduit }: ConduitMiddlewareOptions) {
     }
 
     override async onRunComplete({ output }: Middleware.OnRunCompleteArgs): Promise<void> {
-      await this.announcer?.end(output === undefined ? { status: "completed" } : { status: "completed", result: output })
+      await this.#announcer?.end(output === undefined ? { status: "completed" } : { status: "completed", result: output })
     }
 
     override async onRunError({ error, isFinalAttempt }: Middleware.OnRunErrorArgs): Promise<void> {
       if (!isFinalAttempt) return
       const code = isConduitError(error) ? error.code : "ERR_RUN_FAILED"
-      await this.announcer?.end({ status: "failed", error: { code, message: error.message } })
+      await this.#announcer?.end({ status: "failed", error: { code, message: error.message } })
     }
 
     override wrapStepHandler({ next, stepInfo }: Middleware.WrapStepHandlerArgs): Promise<unknown> {

@@ -1,16 +1,16 @@
 import type { Envelope, GapEventData } from "@conduit/shared"
 
 /**
- * A message as the broker holds it: id, topic and the envelope JSON,
- * serialized once at publish and reused for every frame and history read.
+ * A message as the broker holds it: its id, its topic and its SSE frame,
+ * built once per node (`storeMessage`) and shared by every subscriber, replay
+ * and history read. The frame is the one copy: the envelope JSON is read
+ * from it (`messageJson`), never kept beside it.
  */
 export interface StoredMessage {
   readonly id: string
   readonly topic: string
-  /** The envelope as JSON (`Envelope`), never re-serialized. */
-  readonly json: string
-  /** The SSE frame, built lazily once per node by the fan-out and cached here. */
-  frame?: Buffer
+  /** `id: …`, `event: <topic>`, then the envelope JSON (`Envelope`) on one `data:` line. */
+  readonly frame: Buffer
 }
 
 /** One message ready for the broker: validated, data already serialized. */
@@ -34,8 +34,8 @@ export interface PublishResult {
 export interface ReadResult {
   messages: StoredMessage[]
   /**
-   * Set when messages after the requested id are no longer retained, or when
-   * the id is newer than anything the channel holds (what came after it is unknown).
+   * Set when messages after the requested id may be missing: some were
+   * evicted, or the id is not one the channel holds (see `resumeGap`).
    */
   gap: GapEventData | null
   /** Newest id the channel has had, retained or not; null when the broker knows none. */
@@ -46,6 +46,14 @@ export interface ReadResult {
 export type BrokerListener = (messages: StoredMessage[]) => void
 
 /**
+ * Called when the broker can no longer vouch for a subscription: live
+ * messages may have been lost in between (the backend lost data it had
+ * acknowledged). The subscriber should resume from its last id, where a
+ * `$gap` tells what is gone.
+ */
+export type BrokerInterruption = () => void
+
+/**
  * Where messages get their ids, are retained and fan out between nodes.
  * Memory is the embedded default; Redis is the scale-out one.
  */
@@ -54,12 +62,13 @@ export interface Broker {
   publish(messages: PreparedMessage[]): Promise<PublishResult[]>
   /**
    * Starts live delivery for a channel. Resolves once the subscription is
-   * live: anything published after that reaches the listener.
+   * live: anything published after that reaches the listener, in order and
+   * once, or `onInterrupted` is called.
    */
-  subscribe(channel: string, listener: BrokerListener): Promise<() => void>
+  subscribe(channel: string, listener: BrokerListener, onInterrupted?: BrokerInterruption): Promise<() => void>
   /**
    * Retained messages with id > `after` (all retained when `after` is "0"), oldest
-   * first, at most `limit` (0: none, only `newest`).
+   * first, at most `limit` (0: none, only `newest`), and whether any may be missing.
    */
   read(channel: string, after: string, limit?: number): Promise<ReadResult>
   /** False while the backing store cannot be reached. */
@@ -67,11 +76,4 @@ export interface Broker {
   /** Called with false when the broker loses its backend and true when it is back. */
   onReadyChange?(listener: (ready: boolean) => void): () => void
   close(): Promise<void>
-}
-
-/** Builds the envelope JSON without serializing `data` twice. Key order is the wire order. */
-export function envelopeJson(env: Omit<Envelope, "data">, dataJson: string): string {
-  let out = `{"id":"${env.id}","channel":${JSON.stringify(env.channel)},"topic":${JSON.stringify(env.topic)},"data":${dataJson},"createdAt":"${env.createdAt}"`
-  if (env.runId !== undefined) out += `,"runId":${JSON.stringify(env.runId)}`
-  return `${out},"kind":"${env.kind}"}`
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { HistoryBuffer } from "./historyBuffer.ts"
 
-const msg = (ms: number, seq = 0) => ({ id: `${ms}-${seq}`, topic: "t", json: "{}" })
+const msg = (ms: number, seq = 0) => ({ id: `${ms}-${seq}`, topic: "t", frame: Buffer.from("") })
 
 describe("HistoryBuffer", () => {
   it("keeps at most maxCount messages and remembers the newest evicted id", () => {
@@ -37,5 +37,16 @@ describe("HistoryBuffer", () => {
     for (let i = 0; i < 100_000; i++) h.push(msg(1000, i), 1000)
     expect(h.size).toBe(10)
     expect((h as unknown as { items: unknown[] }).items.length).toBeLessThan(3000)
+  })
+
+  it("keeps at most maxBytes, always the newest message, and counts what it drops", () => {
+    const h = new HistoryBuffer(100, 60_000, 1000)
+    for (let i = 0; i < 5; i++) h.push(msg(1000 + i), 1000 + i, 400)
+    expect(h.size).toBe(2)
+    expect(h.oldestId()).toBe("1003-0")
+    expect(h.evictedThrough).toBe("1002-0")
+    h.push(msg(2000), 2000, 1000)
+    expect(h.size).toBe(1)
+    expect(h.oldestId()).toBe("2000-0")
   })
 })

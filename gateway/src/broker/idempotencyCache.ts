@@ -1,10 +1,19 @@
-/** Remembers idempotency keys → message ids for the retention window. */
+import { ConduitError, ErrorCode } from "@conduit/shared"
+
+/**
+ * Remembers idempotency keys → message ids for the retention window, and at
+ * most `maxEntries` at a time. It never forgets a key early to make room:
+ * a publish that would need more room is refused (`ERR_RATE_LIMITED`, with
+ * `retryAfter` until the oldest key expires), so a retry inside the window
+ * is always answered with the original id.
+ */
 export class IdempotencyCache {
+  // Map iteration order is insertion order, and every entry lives ttlMs: the first entry expires first.
   private readonly entries = new Map<string, { id: string; expiresAt: number }>()
 
   constructor(
     private readonly ttlMs: number,
-    private readonly maxEntries = 1_000_000,
+    private readonly maxEntries: number,
   ) {}
 
   get(key: string, nowMs: number): string | undefined {
@@ -17,9 +26,21 @@ export class IdempotencyCache {
     return hit.id
   }
 
+  /** Throws unless `count` more keys fit (after dropping expired ones). */
+  reserve(count: number, nowMs: number): void {
+    if (count === 0 || this.entries.size + count <= this.maxEntries) return
+    this.sweep(nowMs)
+    if (this.entries.size + count <= this.maxEntries) return
+    const oldest = this.entries.values().next().value
+    const retryAfter = Math.max(1, Math.ceil(((oldest?.expiresAt ?? nowMs) - nowMs) / 1000))
+    throw new ConduitError(
+      ErrorCode.RATE_LIMITED,
+      `the gateway remembers at most ${this.maxEntries} idempotency keys per retention window; retry once older keys expire`,
+      { details: { limit: this.maxEntries, retryAfter } },
+    )
+  }
+
   set(key: string, id: string, nowMs: number): void {
-    // Map iteration order is insertion order: the first entry is the oldest.
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!)
     this.entries.set(key, { id, expiresAt: nowMs + this.ttlMs })
   }
 

@@ -1,23 +1,32 @@
-import { compareIds, formatId, nextId, type ParsedId } from "@conduit/shared"
-import { type Broker, type BrokerListener, envelopeJson, type PreparedMessage, type PublishResult, type ReadResult, type StoredMessage } from "./Broker.ts"
+import { DEFAULTS, formatId, nextId, type ParsedId } from "@conduit/shared"
+import type { Broker, BrokerListener, PreparedMessage, PublishResult, ReadResult, StoredMessage } from "./Broker.ts"
 import { HistoryBuffer } from "./historyBuffer.ts"
 import { IdempotencyCache } from "./idempotencyCache.ts"
+import { resumeGap } from "./resumeGap.ts"
+import { envelopeTail, storeMessage } from "./storedMessage.ts"
 
 export interface MemoryBrokerOptions {
   /** Messages retained per channel. @default 1000 */
   historySize?: number
-  /** Age after which retained messages are dropped. @default 300000 */
+  /** Age after which retained messages are dropped; idempotency keys are remembered as long. @default 300000 */
   historyTtlMs?: number
+  /** Bytes of serialized `data` retained per channel; the oldest go first, the newest always stays. @default 16777216 */
+  historyBytes?: number
+  /**
+   * Idempotency keys remembered at once (each for `historyTtlMs`). Past it a
+   * keyed publish is refused with `ERR_RATE_LIMITED` until older keys expire:
+   * a key is never forgotten early. @default 1000000
+   */
+  idempotencyKeys?: number
   /** Clock, for tests. @default Date.now */
   now?: () => number
 }
 
 interface ChannelState {
   last: ParsedId | null
-  /** Id of the first message of this channel's life on this node. */
-  first: string | null
-  history: HistoryBuffer
-  listeners: Set<BrokerListener>
+  readonly channelJson: string
+  readonly history: HistoryBuffer
+  readonly listeners: Set<BrokerListener>
 }
 
 /**
@@ -25,16 +34,17 @@ interface ChannelState {
  * `<unixMs>-<seq>` like Redis Streams, so they keep increasing across restarts.
  */
 export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
-  const historySize = options.historySize ?? 1000
-  const historyTtlMs = options.historyTtlMs ?? 300_000
+  const historySize = options.historySize ?? DEFAULTS.historySize
+  const historyTtlMs = options.historyTtlMs ?? DEFAULTS.historyTtlMs
+  const historyBytes = options.historyBytes ?? DEFAULTS.historyBytes
   const now = options.now ?? Date.now
   const channels = new Map<string, ChannelState>()
-  const idempotency = new IdempotencyCache(historyTtlMs)
+  const idempotency = new IdempotencyCache(historyTtlMs, options.idempotencyKeys ?? DEFAULTS.idempotencyKeys)
 
   const stateOf = (channel: string): ChannelState => {
     let state = channels.get(channel)
     if (!state) {
-      state = { last: null, first: null, history: new HistoryBuffer(historySize, historyTtlMs), listeners: new Set() }
+      state = { last: null, channelJson: JSON.stringify(channel), history: new HistoryBuffer(historySize, historyTtlMs, historyBytes), listeners: new Set() }
       channels.set(channel, state)
     }
     return state
@@ -51,13 +61,25 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
   }, Math.max(1000, Math.min(historyTtlMs / 4, 30_000)))
   sweep.unref()
 
+  const keyOf = (m: PreparedMessage): string | undefined => (m.idempotencyKey === undefined ? undefined : `${m.channel}\0${m.idempotencyKey}`)
+
   function publish(messages: PreparedMessage[]): Promise<PublishResult[]> {
     const t = now()
-    const createdAt = new Date(t).toISOString()
+    // All or nothing: room for the batch's new keys is checked before anything is published.
+    const newKeys = new Set<string>()
+    for (const m of messages) {
+      const key = keyOf(m)
+      if (key !== undefined && idempotency.get(key, t) === undefined) newKeys.add(key)
+    }
+    try {
+      idempotency.reserve(newKeys.size, t)
+    } catch (error) {
+      return Promise.reject(error)
+    }
     const results: PublishResult[] = []
     const fresh = new Map<ChannelState, StoredMessage[]>()
     for (const m of messages) {
-      const key = m.idempotencyKey === undefined ? undefined : `${m.channel}\0${m.idempotencyKey}`
+      const key = keyOf(m)
       const seen = key === undefined ? undefined : idempotency.get(key, t)
       if (seen !== undefined) {
         results.push({ id: seen, duplicate: true })
@@ -66,10 +88,8 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
       const state = stateOf(m.channel)
       state.last = nextId(state.last, t)
       const id = formatId(state.last.ms, state.last.seq)
-      state.first ??= id
-      const json = envelopeJson({ id, channel: m.channel, topic: m.topic, createdAt, runId: m.runId, kind: m.kind }, m.dataJson)
-      const stored: StoredMessage = { id, topic: m.topic, json }
-      state.history.push(stored, t)
+      const stored = storeMessage(id, state.channelJson, m.topic, m.dataJson, envelopeTail(m.runId, m.kind))
+      state.history.push(stored, t, Buffer.byteLength(m.dataJson))
       if (key !== undefined) idempotency.set(key, id, t)
       const list = fresh.get(state)
       if (list) list.push(stored)
@@ -89,26 +109,18 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
   }
 
   function read(channel: string, after: string, limit?: number): Promise<ReadResult> {
+    // A channel not known here (never used, forgotten when idle, or this node restarted) holds nothing.
     const state = channels.get(channel)
-    const isStart = after === "0" || after === "0-0"
-    if (!state || state.last === null) {
-      // Nothing known of this channel (never used, or forgotten, or this node restarted):
-      // a resume from a real id may have missed messages, and we say so.
-      return Promise.resolve({ messages: [], gap: isStart ? null : { lastEventId: after, oldest: null }, newest: null })
-    }
-    state.history.expire(now())
-    const evicted = state.history.evictedThrough
-    const newest = formatId(state.last.ms, state.last.seq)
-    // An id from before this channel's first message here comes from an earlier life of
-    // the channel (forgotten when idle, or a restart); one after its newest, from
-    // another life or clock: either way what came after it is unknown.
-    const otherLife = !isStart && (compareIds(after, state.first!) < 0 || compareIds(after, newest) > 0)
-    const behind = otherLife || (evicted !== null && (isStart || compareIds(after, evicted) < 0))
-    return Promise.resolve({
-      messages: state.history.after(after, limit),
-      gap: behind ? { lastEventId: after, oldest: state.history.oldestId() } : null,
-      newest,
+    const history = state?.history
+    history?.expire(now())
+    const gap = resumeGap(after, {
+      evictedThrough: history?.evictedThrough ?? null,
+      holdsResumeId: history?.has(after) ?? false,
+      oldest: history?.oldestId() ?? null,
     })
+    // The newest id this channel has had here, retained or not: where a stream with nothing to replay starts ($position).
+    const newest = state?.last ? formatId(state.last.ms, state.last.seq) : null
+    return Promise.resolve({ messages: history?.after(after, limit) ?? [], gap, newest })
   }
 
   return {

@@ -1,38 +1,14 @@
 import { compareIds, type Envelope } from "@conduit/shared"
-import type { Redis } from "ioredis"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
-import { inspectorClient } from "../testing/inspectorClient.ts"
-import { startRedis, type TestRedis } from "../testing/redisServer.ts"
-import { envelopeJson, type PreparedMessage, type StoredMessage } from "./Broker.ts"
-import { createRedisBroker, type RedisBroker, type RedisBrokerOptions } from "./redisBroker.ts"
-import { envelopeTail, storedMessage } from "./redisMessages.ts"
+import { describe, expect, it } from "vitest"
+import { redisBrokerRig } from "../testing/redisBrokerRig.ts"
+import type { PreparedMessage, StoredMessage } from "./Broker.ts"
+import { createMemoryBroker } from "./memoryBroker.ts"
+import type { RedisBroker } from "./redisBroker.ts"
+import { messageJson } from "./storedMessage.ts"
 
-let redis: TestRedis
-let raw: Redis
-const brokers: RedisBroker[] = []
-let n = 0
+const rig = redisBrokerRig("ch")
+const { node, fresh } = rig
 
-beforeAll(async () => {
-  redis = await startRedis()
-  raw = inspectorClient(redis.url)
-})
-afterAll(async () => {
-  raw.disconnect()
-  await redis.close()
-})
-afterEach(async () => {
-  await Promise.all(brokers.splice(0).map((b) => b.close()))
-})
-
-/** A broker ("node") on the test Redis, ready. */
-async function node(options: Partial<RedisBrokerOptions> = {}): Promise<RedisBroker> {
-  const broker = createRedisBroker({ url: redis.url, ...options })
-  brokers.push(broker)
-  expect(await broker.whenReady(5000)).toBe(true)
-  return broker
-}
-
-const fresh = () => `ch:${process.pid}.${++n}`
 const msg = (channel: string, data: unknown, extra: Partial<PreparedMessage> = {}): PreparedMessage => ({
   channel,
   topic: "t",
@@ -41,7 +17,7 @@ const msg = (channel: string, data: unknown, extra: Partial<PreparedMessage> = {
   kind: "data",
   ...extra,
 })
-const dataOf = (m: StoredMessage) => (JSON.parse(m.json) as Envelope).data
+const dataOf = (m: StoredMessage) => (JSON.parse(messageJson(m).toString()) as Envelope).data
 const ids = async (broker: RedisBroker, channel: string, count: number, start = 0) =>
   (await broker.publish(Array.from({ length: count }, (_, i) => msg(channel, start + i)))).map((r) => r.id)
 
@@ -59,19 +35,23 @@ describe("redis broker: ids, envelope, live fan-out", () => {
   it("assigns Redis stream ids, strictly increasing, and builds the same envelope JSON as the memory broker", async () => {
     const a = await node()
     const channel = fresh()
-    const [r1, r2] = await a.publish([msg(channel, { x: 1 }), msg(channel, "two", { runId: "run\n1", topic: "$run", kind: "run" })])
+    const input = [msg(channel, { x: 1 }), msg(channel, "two", { runId: "run\n1", topic: "$run", kind: "run" })]
+    const [r1, r2] = await a.publish(input)
     expect(r1!.id).toMatch(/^\d+-\d+$/)
     expect(compareIds(r2!.id, r1!.id)).toBeGreaterThan(0)
-    expect(await raw.xlen(`conduit:{${channel}}:stream`)).toBe(2)
+    expect(await rig.raw.xlen(`conduit:{${channel}}:stream`)).toBe(2)
     const { messages, gap } = await a.read(channel, "0")
     expect(gap).toBeNull()
     const createdAt = new Date(Number(r2!.id.split("-")[0])).toISOString()
-    expect(messages[1]!.json).toBe(
-      envelopeJson({ id: r2!.id, channel, topic: "$run", createdAt, runId: "run\n1", kind: "run" }, '"two"'),
+    expect(messageJson(messages[1]!).toString()).toBe(
+      `{"id":"${r2!.id}","channel":${JSON.stringify(channel)},"topic":"$run","data":"two","createdAt":"${createdAt}","runId":"run\\n1","kind":"run"}`,
     )
     expect(messages.map((m) => m.id)).toEqual([r1!.id, r2!.id])
-    // The same parts always give the same bytes (every node builds them itself).
-    expect(storedMessage(JSON.stringify(channel), r1!.id, "t", envelopeTail(undefined, "data"), '{"x":1}').json).toBe(messages[0]!.json)
+    // The memory broker writes the same bytes for the same message at the same id.
+    const memory = createMemoryBroker({ now: () => Number(r2!.id.split("-")[0]) })
+    const [m2] = await memory.publish([input[1]!])
+    expect(messageJson((await memory.read(channel, "0")).messages[0]!).toString()).toBe(messageJson(messages[1]!).toString().replace(r2!.id, m2!.id))
+    await memory.close()
   })
 
   it("delivers a publish on node A to a listener on node B, and subscribe resolves only once live", async () => {
@@ -117,20 +97,20 @@ describe("redis broker: ids, envelope, live fan-out", () => {
   })
 
   it("uses sharded Pub/Sub on Redis 7 and plain Pub/Sub when told to; both deliver", async () => {
-    const version = Number(/redis_version:(\d+)/.exec(await raw.info("server"))![1])
-    for (const shardedPubSub of [true, false] as const) {
-      if (shardedPubSub && version < 7) continue
-      const [a, b] = [await node({ shardedPubSub }), await node({ shardedPubSub })]
+    for (const pubSub of ["sharded", "plain"] as const) {
+      const prefix = `${fresh()}:` // a deployment per mode: each has one
+      const [a, b] = [await node({ pubSub, prefix }), await node({ pubSub, prefix })]
       const channel = fresh()
       const c = collector()
       await b.subscribe(channel, c.listener)
-      const key = `conduit:{${channel}}:live`
-      const listed = shardedPubSub ? await raw.call("PUBSUB", "SHARDCHANNELS", key) : await raw.call("PUBSUB", "CHANNELS", key)
+      const key = `${prefix}{${channel}}:live`
+      const listed = pubSub === "sharded" ? await rig.raw.call("PUBSUB", "SHARDCHANNELS", key) : await rig.raw.call("PUBSUB", "CHANNELS", key)
       expect(listed).toEqual([key])
       await a.publish([msg(channel, "hi")])
       await c.until(1)
     }
   })
+
 })
 
 describe("redis broker: idempotency across nodes", () => {
@@ -162,7 +142,7 @@ describe("redis broker: idempotency across nodes", () => {
     const a = await node({ historyTtlMs: 300 })
     const channel = fresh()
     const [first] = await a.publish([msg(channel, 1, { idempotencyKey: "k" })])
-    expect(await raw.pttl(`conduit:{${channel}}:idem:k`)).toBeGreaterThan(0)
+    expect(await rig.raw.pttl(`conduit:{${channel}}:idem:k`)).toBeGreaterThan(0)
     await new Promise((r) => setTimeout(r, 400))
     const [later] = await a.publish([msg(channel, 1, { idempotencyKey: "k" })])
     expect(later!.duplicate).toBe(false)
@@ -175,7 +155,7 @@ describe("redis broker: history bounds and $gap", () => {
     const a = await node({ historySize: 3 })
     const channel = fresh()
     const all = await ids(a, channel, 10)
-    expect(await raw.xlen(`conduit:{${channel}}:stream`)).toBe(3)
+    expect(await rig.raw.xlen(`conduit:{${channel}}:stream`)).toBe(3)
     const kept = all.slice(7)
     expect(await a.read(channel, "0")).toMatchObject({ gap: { lastEventId: "0", oldest: kept[0] } })
     expect((await a.read(channel, "0")).messages.map((m) => m.id)).toEqual(kept)
@@ -199,11 +179,11 @@ describe("redis broker: history bounds and $gap", () => {
     expect(await a.read(channel, old[0]!)).toEqual({ messages: [], gap: { lastEventId: old[0], oldest: null }, newest: old[2] })
     expect(await a.read(channel, old[2]!)).toEqual({ messages: [], gap: null, newest: old[2] })
     const [next] = await ids(a, channel, 1, 3)
-    expect(await raw.xlen(`conduit:{${channel}}:stream`)).toBe(1)
+    expect(await rig.raw.xlen(`conduit:{${channel}}:stream`)).toBe(1)
     expect(await a.read(channel, old[1]!)).toMatchObject({ gap: { lastEventId: old[1], oldest: next }, messages: [{ id: next }] })
     expect(await a.read(channel, old[2]!)).toMatchObject({ gap: null, messages: [{ id: next }] })
     // Idle keys expire with their messages.
-    expect(await raw.pttl(`conduit:{${channel}}:stream`)).toBeLessThanOrEqual(1300)
+    expect(await rig.raw.pttl(`conduit:{${channel}}:stream`)).toBeLessThanOrEqual(1300)
   })
 
   it("reports a gap with oldest null for a channel it knows nothing of, except when starting from 0", async () => {
@@ -230,6 +210,55 @@ describe("redis broker: history bounds and $gap", () => {
   })
 })
 
+describe("redis broker: retained bytes and replayed messages", () => {
+  it("keeps at most historyBytes of data per channel in Redis, dropping the oldest and saying so", async () => {
+    const a = await node({ historyBytes: 1000 })
+    const channel = fresh()
+    const big = `"${"x".repeat(398)}"`
+    const results = await a.publish([1, 2, 3, 4].map((i) => ({ ...msg(channel, i), dataJson: big })))
+    expect(await rig.raw.xlen(`conduit:{${channel}}:stream`)).toBe(2)
+    const all = await a.read(channel, "0")
+    expect(all.messages.map((m) => m.id)).toEqual([results[2]!.id, results[3]!.id])
+    expect(all.gap).toEqual({ lastEventId: "0", oldest: results[2]!.id })
+    expect((await a.read(channel, results[1]!.id)).gap).toBeNull()
+  })
+
+  it("hands every reader of a subscribed channel the same stored messages, live or replayed: one frame per message per node", async () => {
+    const a = await node()
+    const channel = fresh()
+    const c = collector()
+    await a.subscribe(channel, c.listener)
+    await ids(a, channel, 3)
+    await c.until(3)
+    const first = await a.read(channel, "0")
+    const second = await a.read(channel, first.messages[0]!.id)
+    expect(first.messages).toHaveLength(3)
+    first.messages.forEach((m, i) => expect(m).toBe(c.got[i]))
+    second.messages.forEach((m, i) => expect(m).toBe(first.messages[i + 1]))
+  })
+
+  it("holds a message once: no copy of its JSON beside its frame", async () => {
+    const a = await node()
+    const channel = fresh()
+    await a.publish([msg(channel, "y".repeat(2000))])
+    const [m] = (await a.read(channel, "0")).messages
+    expect(Object.values(m!).filter((v) => typeof v === "string" && v.length > 1000).map((v) => v.length)).toEqual([])
+  })
+
+  it("reports a gap for a resume from an id the channel does not hold (lost, or never sent)", async () => {
+    const a = await node()
+    const channel = fresh()
+    const [x] = await ids(a, channel, 1)
+    const xMs = Number(x!.split("-")[0])
+    await expect.poll(() => Date.now(), { interval: 1 }).toBeGreaterThan(xMs + 1) // the next id is a later millisecond
+    const [y] = await ids(a, channel, 1, 1)
+    for (const after of [`${xMs}-9`, `${Number(y!.split("-")[0]) + 1000}-0`]) {
+      expect((await a.read(channel, after)).gap).toEqual({ lastEventId: after, oldest: x })
+    }
+    expect((await a.read(channel, x!)).gap).toBeNull()
+  })
+})
+
 describe("redis broker: losing Redis", () => {
   it("turns not ready, refuses work fast, and recovers by itself, re-subscribing its live channels", async () => {
     const a = await node({ redisOptions: { retryStrategy: () => 100 } })
@@ -238,14 +267,14 @@ describe("redis broker: losing Redis", () => {
     await a.subscribe(channel, c.listener)
     const changes: boolean[] = []
     a.onReadyChange((ready) => changes.push(ready))
-    await redis.stop()
+    await rig.redis.stop()
     await expect.poll(() => a.isReady(), { timeout: 3000 }).toBe(false)
     const t0 = Date.now()
     await expect(a.publish([msg(channel, "lost")])).rejects.toMatchObject({ code: "ERR_BROKER_UNAVAILABLE" })
     await expect(a.subscribe(fresh(), () => {})).rejects.toMatchObject({ code: "ERR_BROKER_UNAVAILABLE" })
     await expect(a.read(channel, "0")).rejects.toMatchObject({ code: "ERR_BROKER_UNAVAILABLE" })
     expect(Date.now() - t0).toBeLessThan(500)
-    await redis.start()
+    await rig.redis.start()
     expect(await a.whenReady(5000)).toBe(true)
     expect(changes).toEqual([false, true])
     await a.publish([msg(channel, "after")])
@@ -261,9 +290,9 @@ describe("redis broker: losing Redis", () => {
     await a.subscribe(channel, c.listener)
     await ids(b, channel, 1)
     await c.until(1)
-    const list = (await raw.client("LIST")) as string
+    const list = (await rig.raw.client("LIST")) as string
     const subId = /id=(\d+) .*name=nodeA-sub/.exec(list)![1]!
-    await raw.client("KILL", "ID", subId)
+    await rig.raw.client("KILL", "ID", subId)
     await expect.poll(() => a.isReady(), { timeout: 2000 }).toBe(false)
     await ids(b, channel, 5, 1) // published while node A cannot hear Pub/Sub
     expect(await a.whenReady(5000)).toBe(true)
@@ -278,12 +307,12 @@ describe("redis broker: losing Redis", () => {
     const channel = fresh()
     const c = collector()
     await a.subscribe(channel, c.listener)
-    redis.pause()
+    rig.redis.pause()
     try {
       await expect.poll(() => a.isReady(), { timeout: 3000 }).toBe(false)
       await expect(a.publish([msg(channel, "lost")])).rejects.toMatchObject({ code: "ERR_BROKER_UNAVAILABLE" })
     } finally {
-      redis.resume()
+      rig.redis.resume()
     }
     expect(await a.whenReady(10_000)).toBe(true)
     await a.publish([msg(channel, "after")])
@@ -295,7 +324,7 @@ describe("redis broker: losing Redis", () => {
     const a = await node({ redisOptions: { connectionName: "closing" } })
     await a.subscribe(fresh(), () => {})
     await a.close()
-    await expect.poll(async () => ((await raw.client("LIST")) as string).includes("name=closing"), { timeout: 2000 }).toBe(false)
+    await expect.poll(async () => ((await rig.raw.client("LIST")) as string).includes("name=closing"), { timeout: 2000 }).toBe(false)
     expect(a.isReady()).toBe(false)
   })
 })

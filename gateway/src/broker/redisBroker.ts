@@ -1,27 +1,49 @@
-import { compareIds, ConduitError, ErrorCode } from "@conduit/shared"
-import type { Redis, RedisOptions } from "ioredis"
+import { compareIds, ConduitError, DEFAULTS, ErrorCode } from "@conduit/shared"
+import calculateSlot from "cluster-key-slot"
+import type { RedisOptions } from "ioredis"
 import type { Logger } from "pino"
-import type { Broker, BrokerListener, PreparedMessage, PublishResult, ReadResult, StoredMessage } from "./Broker.ts"
-import { createRedisConnections } from "./redisConnections.ts"
+import type { Broker, BrokerInterruption, BrokerListener, PreparedMessage, PublishResult, ReadResult, StoredMessage } from "./Broker.ts"
+import { createClusterLinks } from "./clusterLinks.ts"
+import type { LiveModeSetting } from "./liveMode.ts"
+import { MessageCache } from "./messageCache.ts"
 import { redisKeysOf, type RedisChannelKeys } from "./redisKeys.ts"
-import { envelopeTail, messageOfEntry, messagesOfLive, type StreamEntry } from "./redisMessages.ts"
-import { PUBLISH_SCRIPT, READ_SCRIPT } from "./redisScripts.ts"
+import type { LinkEvents, LinksOptions, RedisLinks } from "./redisLinks.ts"
+import { messageOfEntry, messagesOfLive, type StreamEntry } from "./redisMessages.ts"
+import { publishError, unavailable } from "./redisOutcome.ts"
+import { createReplayReads, type RawRead } from "./replayReads.ts"
+import { isStartId, resumeGap } from "./resumeGap.ts"
+import { createStandaloneLinks } from "./standaloneLinks.ts"
+import { envelopeTail } from "./storedMessage.ts"
 
 export interface RedisBrokerOptions {
-  /** `redis://[user:password@]host:port[/db]`, or `rediss://` for TLS. */
-  url: string
+  /** One server: `redis://[user:password@]host:port[/db]`, or `rediss://` for TLS. Either this or `cluster`. */
+  url?: string
+  /** A Redis Cluster: seed nodes (`host:port` or `redis://…`; credentials and TLS of the first apply to all). */
+  cluster?: readonly string[]
   /** Prepended to every key and Pub/Sub channel, so deployments can share one Redis. @default "conduit:" */
   prefix?: string
   /** Messages retained per channel (exact). @default 1000 */
   historySize?: number
   /** Age bound of retained messages, ms; idempotency keys are remembered as long. @default 300000 */
   historyTtlMs?: number
-  /** Sharded Pub/Sub (SPUBLISH/SSUBSCRIBE); "auto" uses it on Redis ≥ 7. @default "auto" */
-  shardedPubSub?: boolean | "auto"
-  /** A Redis command unanswered after this fails (a publish then answers 503). @default 5000 */
+  /** Bytes of serialized `data` retained per channel; the oldest go first. @default 16777216 */
+  historyBytes?: number
+  /**
+   * Live mode: sharded Pub/Sub (SPUBLISH, Redis ≥ 7, the only one on a
+   * cluster) or plain. Every node of a deployment uses the one recorded in
+   * Redis (`<prefix>pubsub`) by the first; "auto" follows it (or picks sharded
+   * where Redis has it), a different explicit setting refuses to run.
+   * @default "auto"
+   */
+  pubSub?: LiveModeSetting
+  /** A Redis command unanswered after this fails (a publish then answers "outcome unknown"). @default 5000 */
   commandTimeoutMs?: number
-  /** Interval of the PING that detects a hung Redis or half-open connection (then: not ready, reconnect). @default 5000 */
+  /** Interval of the health PING, on its own connection (a hung Redis or a half-open connection: not ready, reconnect). @default 5000 */
   healthCheckMs?: number
+  /** Health PINGs unanswered in a row before Redis counts as gone: one slow answer is not an outage. @default 3 */
+  healthCheckMisses?: number
+  /** Replay reads in flight at once per node; more wait (and merge, for one channel). @default 4 */
+  replayConcurrency?: number
   /** More ioredis options (TLS, retryStrategy, …). Offline queueing and re-sending stay off. @default {} */
   redisOptions?: RedisOptions
   /** Where readiness changes and connection errors are logged. @default none */
@@ -39,19 +61,20 @@ interface LiveChannel {
   readonly channel: string
   readonly keys: RedisChannelKeys
   readonly channelJson: string
-  readonly listeners: Set<BrokerListener>
+  /** Each listener, with what to call when its subscription can no longer be vouched for. */
+  readonly listeners: Map<BrokerListener, BrokerInterruption | undefined>
+  /** This node's one copy of each message of the channel it built (live or replayed). */
+  readonly cache: MessageCache
   subscribed: Promise<unknown>
   /** Newest id delivered: repeats (after a re-subscribe) are dropped, a catch-up starts here. */
   lastId: string | null
-  /** Live messages held while a catch-up read is in flight. */
+  /** Live messages held while a catch-up read is in flight (or the subscription is lost). */
   held: StoredMessage[] | null
 }
 
 type ScriptReply = (string | number)[]
-type Scripted = Redis & Record<"conduitPublish" | "conduitRead", (numKeys: number, ...args: (string | number)[]) => Promise<unknown>>
 
-const unavailable = (cause?: unknown): ConduitError =>
-  cause instanceof ConduitError ? cause : new ConduitError(ErrorCode.BROKER_UNAVAILABLE, "redis unavailable; retry", { cause })
+const MARKS_AT_ONCE = 16
 
 /**
  * The scale-out broker. Any node may publish to or serve any channel: the
@@ -60,95 +83,152 @@ const unavailable = (cause?: unknown): ConduitError =>
  * order; a subscriber resuming on another node reads the stream first.
  */
 export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
+  if ((options.url === undefined) === (options.cluster === undefined || options.cluster.length === 0)) {
+    throw new ConduitError(ErrorCode.CONFIG, "a Redis broker needs either url (one server) or cluster (seed nodes), not both")
+  }
   const prefix = options.prefix ?? "conduit:"
-  const historySize = options.historySize ?? 1000
-  const historyTtlMs = options.historyTtlMs ?? 300_000
+  const historySize = options.historySize ?? DEFAULTS.historySize
+  const historyTtlMs = options.historyTtlMs ?? DEFAULTS.historyTtlMs
+  const historyBytes = options.historyBytes ?? DEFAULTS.historyBytes
+  const { logger } = options
   const live = new Map<string, LiveChannel>() // by Pub/Sub channel name
-  const links = createRedisConnections({
-    url: options.url,
-    shardedPubSub: options.shardedPubSub ?? "auto",
+  /** Channels whose subscription was lost, with the newest id delivered then: checked for data Redis lost. */
+  const suspects = new Map<string, string>()
+
+  const events: LinkEvents = { message: onLive, lost, restore }
+  const linksOptions: LinksOptions = {
+    prefix,
+    pubSub: options.pubSub ?? "auto",
     commandTimeoutMs: options.commandTimeoutMs ?? 5000,
     healthCheckMs: options.healthCheckMs ?? 5000,
+    healthCheckMisses: options.healthCheckMisses ?? 3,
     redisOptions: options.redisOptions ?? {},
-    logger: options.logger,
-    restore,
-  })
-  const cmd = links.cmd as Scripted
-  cmd.defineCommand("conduitPublish", { lua: PUBLISH_SCRIPT })
-  cmd.defineCommand("conduitRead", { lua: READ_SCRIPT })
-  const onLive = (name: string, payload: string): void => {
+    logger,
+    events,
+  }
+  const links: RedisLinks = options.url === undefined ? createClusterLinks(options.cluster!, linksOptions) : createStandaloneLinks(options.url, linksOptions)
+  const replays = createReplayReads({ concurrency: options.replayConcurrency ?? 4, fullLimit: historySize, run: readScript })
+
+  function onLive(name: string, payload: string): void {
     const ch = live.get(name)
     if (!ch) return
-    const messages = messagesOfLive(ch.channelJson, payload)
+    let messages: StoredMessage[]
+    try {
+      messages = messagesOfLive(ch.channelJson, payload).map((m) => ch.cache.add(m))
+    } catch (error) {
+      logger?.error({ err: error, channel: ch.channel }, "redis broker: unreadable live message dropped")
+      return
+    }
     if (ch.held) ch.held.push(...messages)
     else deliver(ch, messages)
   }
-  links.sub.on("smessage", onLive)
-  links.sub.on("message", onLive)
 
   function deliver(ch: LiveChannel, messages: StoredMessage[]): void {
     const fresh = ch.lastId === null ? messages : messages.filter((m) => compareIds(m.id, ch.lastId!) > 0)
     if (fresh.length === 0) return
     ch.lastId = fresh.at(-1)!.id
-    for (const listener of ch.listeners) {
+    for (const listener of ch.listeners.keys()) {
       try {
         listener(fresh)
       } catch (error) {
-        options.logger?.error({ err: error, channel: ch.channel }, "broker listener threw")
+        logger?.error({ err: error, channel: ch.channel }, "broker listener threw")
       }
     }
   }
 
-  const subscribeNames = (names: string[]): Promise<unknown> =>
-    links.mode() === "S" ? links.sub.ssubscribe(...names) : links.sub.subscribe(...names)
+  /** Subscriptions stopped: hold what arrives until caught up, and remember where each channel was. */
+  function lost(names: string[] | "all"): void {
+    const channels = names === "all" ? [...live.values()] : names.flatMap((name) => live.get(name) ?? [])
+    for (const ch of channels) {
+      if (ch.lastId !== null) suspects.set(ch.channel, ch.lastId)
+      ch.held ??= []
+    }
+  }
+
+  /** Subscriptions are back: record what Redis lost, then catch every live channel up from the stream. */
+  async function restore(names: string[] | "all"): Promise<void> {
+    const channels = names === "all" ? [...live.values()] : names.flatMap((name) => live.get(name) ?? [])
+    await markLosses(names === "all" ? [...suspects.keys()] : channels.map((ch) => ch.channel).filter((c) => suspects.has(c)))
+    if (names === "all" && channels.length > 0) await links.live.subscribe(channels.map((ch) => ch.keys.live))
+    await Promise.all(channels.map(catchUp))
+  }
+
+  /**
+   * A channel this node delivered up to an id the stream no longer holds lost
+   * messages in Redis (a primary died before its replica got them): record
+   * it, so a resume from before that id is told ($gap), here and on every node.
+   */
+  async function markLosses(channels: string[]): Promise<void> {
+    for (let i = 0; i < channels.length; i += MARKS_AT_ONCE) {
+      await Promise.all(
+        channels.slice(i, i + MARKS_AT_ONCE).map(async (channel) => {
+          const lastId = suspects.get(channel)
+          if (lastId === undefined) return
+          const keys = redisKeysOf(prefix, channel)
+          const marked = await links.cmd.conduitMarkLoss(3, keys.stream, keys.meta, keys.index, lastId)
+          if (marked === 1) logger?.warn({ channel, lastId }, "redis lost messages this node had delivered: resumes from before them get $gap")
+          if (suspects.get(channel) === lastId) suspects.delete(channel)
+        }),
+      )
+    }
+  }
+
+  /**
+   * Delivers what a channel missed while its subscription was down, or tells
+   * its listeners it cannot. Until it succeeds, live messages stay held (a
+   * failed attempt is retried, and reads them from the stream again).
+   */
+  async function catchUp(ch: LiveChannel): Promise<void> {
+    const held = (ch.held ??= [])
+    if (ch.lastId === null) {
+      ch.held = null
+      return interrupt(ch) // nothing delivered yet: no id to catch up from
+    }
+    for (;;) {
+      const { messages, gap } = await read(ch.channel, ch.lastId)
+      if (gap) {
+        ch.held = null
+        return interrupt(ch)
+      }
+      deliver(ch, messages)
+      if (messages.length < historySize) break // else more may follow than one read returns
+    }
+    if (ch.held === held) ch.held = null
+    deliver(ch, held)
+  }
+
+  function interrupt(ch: LiveChannel): void {
+    ch.lastId = null
+    const calls = [...ch.listeners.values()]
+    if (calls.includes(undefined)) logger?.warn({ channel: ch.channel }, "redis broker: a subscription may have lost live messages it cannot recover")
+    for (const onInterrupted of calls) onInterrupted?.()
+  }
 
   function dropIfIdle(ch: LiveChannel): void {
     if (ch.listeners.size > 0 || live.get(ch.keys.live) !== ch) return
     live.delete(ch.keys.live)
-    if (links.sub.status !== "ready") return
-    const done = links.mode() === "S" ? links.sub.sunsubscribe(ch.keys.live) : links.sub.unsubscribe(ch.keys.live)
-    done.catch(() => {}) // a dropped connection forgets its subscriptions anyway
+    links.live.unsubscribe([ch.keys.live])
   }
 
-  /** After a reconnect: subscribe again, then deliver what a listener missed meanwhile. */
-  async function restore(): Promise<void> {
-    const channels = [...live.values()]
-    if (channels.length === 0) return
-    await subscribeNames(channels.map((ch) => ch.keys.live))
-    await Promise.all(
-      channels.map(async (ch) => {
-        if (ch.lastId === null) return
-        const held: StoredMessage[] = []
-        ch.held = held
-        try {
-          deliver(ch, (await read(ch.channel, ch.lastId)).messages)
-          deliver(ch, held)
-        } finally {
-          // On failure the held messages are dropped: the next attempt reads them from the stream.
-          ch.held = null
-        }
-      }),
-    )
-  }
-
-  async function subscribe(channel: string, listener: BrokerListener): Promise<() => void> {
+  async function subscribe(channel: string, listener: BrokerListener, onInterrupted?: BrokerInterruption): Promise<() => void> {
     if (!links.isReady()) throw unavailable()
     const keys = redisKeysOf(prefix, channel)
     let ch = live.get(keys.live)
     if (!ch) {
-      const created: LiveChannel = {
+      ch = {
         channel,
         keys,
         channelJson: JSON.stringify(channel),
-        listeners: new Set(),
-        subscribed: subscribeNames([keys.live]),
+        listeners: new Map(),
+        cache: new MessageCache(historySize, historyBytes),
+        subscribed: links.live.subscribe([keys.live]),
         lastId: null,
         held: null,
       }
-      live.set(keys.live, (ch = created))
+      live.set(keys.live, ch)
     }
     const joined = ch
-    joined.listeners.add(listener)
+    joined.listeners.set(listener, onInterrupted)
     try {
       await joined.subscribed
     } catch (error) {
@@ -162,21 +242,35 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     }
   }
 
-  async function publishChannel(channel: string, messages: PreparedMessage[]): Promise<PublishResult[]> {
-    const keys = redisKeysOf(prefix, channel)
-    const keyList = [keys.stream, keys.meta]
-    const args: (string | number)[] = [keys.live, links.mode() ?? "P", historySize, historyTtlMs]
-    for (const m of messages) {
-      if (m.idempotencyKey !== undefined) keyList.push(keys.idempotency(m.idempotencyKey))
-      args.push(m.topic, envelopeTail(m.runId, m.kind), m.dataJson, m.idempotencyKey === undefined ? 0 : keyList.length)
+  /** One script call for channels that may share one (all of them on one server, one slot's on a cluster). */
+  async function publishGroup(groups: [string, number[]][], messages: PreparedMessage[], results: PublishResult[]): Promise<void> {
+    const keyList: string[] = []
+    for (const [channel] of groups) {
+      const keys = redisKeysOf(prefix, channel)
+      keyList.push(keys.stream, keys.meta, keys.index)
     }
-    const reply = (await cmd.conduitPublish(keyList.length, ...keyList, ...args)) as ScriptReply
-    return messages.map((_, i) => ({ id: String(reply[2 * i]), duplicate: reply[2 * i + 1] === 1 }))
+    const args: (string | number)[] = [links.mode() ?? "P", historySize, historyTtlMs, historyBytes, groups.length]
+    for (const [channel, indexes] of groups) {
+      const keys = redisKeysOf(prefix, channel)
+      args.push(keys.live, indexes.length)
+      for (const i of indexes) {
+        const m = messages[i]!
+        if (m.idempotencyKey !== undefined) keyList.push(keys.idempotency(m.idempotencyKey))
+        args.push(m.topic, envelopeTail(m.runId, m.kind), m.dataJson, m.idempotencyKey === undefined ? 0 : keyList.length)
+      }
+    }
+    const reply = (await links.cmd.conduitPublish(keyList.length, ...keyList, ...args)) as ScriptReply
+    let r = 0
+    for (const [, indexes] of groups) {
+      for (const i of indexes) {
+        results[i] = { id: String(reply[r]), duplicate: reply[r + 1] === 1 }
+        r += 2
+      }
+    }
   }
 
   async function publish(messages: PreparedMessage[]): Promise<PublishResult[]> {
-    if (!links.isReady()) throw unavailable()
-    // One script call per channel; calls share the connection, so each channel keeps input order.
+    if (!links.isReady() || links.mode() === null) throw unavailable()
     const byChannel = new Map<string, number[]>()
     messages.forEach((m, i) => {
       const list = byChannel.get(m.channel)
@@ -184,39 +278,55 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
       else byChannel.set(m.channel, [i])
     })
     const results: PublishResult[] = new Array(messages.length)
-    try {
-      await Promise.all(
-        [...byChannel].map(async ([channel, indexes]) => {
-          const done = await publishChannel(channel, indexes.map((i) => messages[i]!))
-          indexes.forEach((i, j) => (results[i] = done[j]!))
-        }),
-      )
-    } catch (error) {
-      throw unavailable(error)
+    if (!links.cluster) {
+      // One script: the whole request is published, or none of it.
+      try {
+        await publishGroup([...byChannel], messages, results)
+      } catch (error) {
+        throw publishError(error)
+      }
+      return results
     }
-    return results
+    // A cluster runs a script per slot: each slot's part is all or nothing, the batch as a whole cannot be.
+    const bySlot = new Map<number, [string, number[]][]>()
+    for (const entry of byChannel) {
+      const slot = calculateSlot(entry[0])
+      const list = bySlot.get(slot)
+      if (list) list.push(entry)
+      else bySlot.set(slot, [entry])
+    }
+    for (const slot of bySlot.keys()) if (!links.canSend(slot)) throw unavailable(new Error(`no connection to the primary of slot ${slot} yet`))
+    const outcomes = await Promise.allSettled([...bySlot.values()].map((groups) => publishGroup(groups, messages, results)))
+    const failures = outcomes.flatMap((o) => (o.status === "rejected" ? [publishError(o.reason)] : []))
+    if (failures.length === 0) return results
+    const noneDone = failures.length === outcomes.length && failures.every((f) => f.code !== ErrorCode.OUTCOME_UNKNOWN)
+    if (noneDone) throw failures[0]!
+    throw new ConduitError(
+      ErrorCode.OUTCOME_UNKNOWN,
+      "part of the batch may have been published (a batch over several Redis Cluster slots is all or nothing per slot); retry with the same idempotency keys",
+      { cause: failures[0] },
+    )
+  }
+
+  async function readScript(channel: string, after: string, limit: number): Promise<RawRead> {
+    const keys = redisKeysOf(prefix, channel)
+    const start = isStartId(after) ? "0" : after
+    const reply = (await links.reads.conduitRead(3, keys.stream, keys.meta, keys.index, start, limit, historySize, historyTtlMs, historyBytes)) as [string, number, string, StreamEntry[], string]
+    return { evictedThrough: reply[0] || null, holdsResumeId: reply[1] === 1, oldest: reply[2] || null, entries: reply[3], newest: reply[4] || null }
   }
 
   async function read(channel: string, after: string, limit?: number): Promise<ReadResult> {
-    const keys = redisKeysOf(prefix, channel)
-    const start = after === "0" || after === "0-0" ? "0" : after
-    let reply: ScriptReply
+    let raw: RawRead
     try {
-      reply = (await cmd.conduitRead(2, keys.stream, keys.meta, start, limit ?? historySize, historySize, historyTtlMs)) as ScriptReply
+      if (suspects.has(channel)) await markLosses([channel]) // a resume here must see what Redis lost
+      raw = await replays.read(channel, after, limit)
     } catch (error) {
       throw unavailable(error)
     }
-    if (reply[0] === 0) {
-      // Nothing known of the channel (never used, expired, or Redis lost its data): a real id may have missed messages.
-      return { messages: [], gap: start === "0" ? null : { lastEventId: after, oldest: null }, newest: null }
-    }
-    const channelJson = JSON.stringify(channel)
-    const entries = reply[3] as unknown as StreamEntry[]
-    return {
-      messages: entries.map((entry) => messageOfEntry(channelJson, entry)),
-      gap: reply[1] === 1 ? { lastEventId: after, oldest: (reply[2] as string) || null } : null,
-      newest: (reply[4] as string) || null,
-    }
+    const ch = live.get(redisKeysOf(prefix, channel).live)
+    const channelJson = ch?.channelJson ?? JSON.stringify(channel)
+    const messages = raw.entries.map((entry) => (ch ? ch.cache.intern(entry[0], () => messageOfEntry(channelJson, entry)) : messageOfEntry(channelJson, entry)))
+    return { messages, gap: resumeGap(after, raw), newest: raw.newest }
   }
 
   return {

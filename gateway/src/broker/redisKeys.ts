@@ -2,9 +2,11 @@
 export interface RedisChannelKeys {
   /** Stream holding retained messages; Redis assigns their ids. */
   stream: string
-  /** Hash: `ev` (newest evicted id) and `born` (first id of this stream's life), for `$gap`. */
+  /** Hash: `ev` (newest id gone, for `$gap`) and `b` (data bytes retained). */
   meta: string
-  /** Pub/Sub channel carrying live messages to every node. */
+  /** List indexing the stream, `"<id> <data bytes>"` per entry: what trimming reads. */
+  index: string
+  /** Pub/Sub channel carrying live messages to every node (sharded Pub/Sub: the same slot). */
   live: string
   /** Key remembering the id an idempotency key was published under. */
   idempotency(key: string): string
@@ -12,14 +14,16 @@ export interface RedisChannelKeys {
 
 /**
  * Key names for a channel. The channel sits in a `{hash tag}`, so every key
- * of one channel lands in one cluster slot and the publish script may touch
- * them all; channel names cannot contain braces (DESIGN restricts their chars).
+ * of one channel lands in one Redis Cluster slot and one script may touch
+ * them all; channel names cannot contain braces (their characters are
+ * restricted, see `assertChannelName`).
  */
 export function redisKeysOf(prefix: string, channel: string): RedisChannelKeys {
   const base = `${prefix}{${channel}}`
   return {
     stream: `${base}:stream`,
     meta: `${base}:meta`,
+    index: `${base}:index`,
     live: `${base}:live`,
     idempotency: (key) => `${base}:idem:${key}`,
   }

@@ -1,21 +1,8 @@
-import type { Envelope } from "@conduit/shared"
 import type { StoredMessage } from "./Broker.ts"
+import { storeMessage } from "./storedMessage.ts"
 
-// Redis assigns the id, so the envelope JSON (which starts with it) is
-// assembled by each node from the parts that do not depend on it. Same bytes
-// and key order as `envelopeJson`.
-
-/** The envelope after `createdAt`: `,"runId":…,"kind":"…"}`. Never holds a raw newline. */
-export function envelopeTail(runId: string | undefined, kind: Envelope["kind"]): string {
-  return `${runId === undefined ? "" : `,"runId":${JSON.stringify(runId)}`},"kind":"${kind}"}`
-}
-
-/** The stored message for an id and its parts; `createdAt` is the id's time (Redis's clock). */
-export function storedMessage(channelJson: string, id: string, topic: string, tail: string, dataJson: string): StoredMessage {
-  const createdAt = new Date(Number(id.slice(0, id.indexOf("-")))).toISOString()
-  const json = `{"id":"${id}","channel":${channelJson},"topic":${JSON.stringify(topic)},"data":${dataJson},"createdAt":"${createdAt}"${tail}`
-  return { id, topic, json }
-}
+// Redis assigns the id, so each node builds the stored message from the
+// parts Redis holds: topic, envelope tail (`envelopeTail`) and data.
 
 /** A stream entry as XRANGE returns it: `[id, [field, value, …]]`. */
 export type StreamEntry = [string, string[]]
@@ -30,7 +17,7 @@ export function messageOfEntry(channelJson: string, [id, fields]: StreamEntry): 
     else if (fields[i] === "e") tail = value
     else if (fields[i] === "d") data = value
   }
-  return storedMessage(channelJson, id, topic, tail, data)
+  return storeMessage(id, channelJson, topic, data, tail)
 }
 
 /** Parses a live payload: 4 lines per message (id, topic, tail, data), as the publish script joins them. */
@@ -44,7 +31,7 @@ export function messagesOfLive(channelJson: string, payload: string): StoredMess
     if (a === -1 || b === -1 || c === -1) break
     let end = payload.indexOf("\n", c + 1)
     if (end === -1) end = payload.length
-    out.push(storedMessage(channelJson, payload.slice(at, a), payload.slice(a + 1, b), payload.slice(b + 1, c), payload.slice(c + 1, end)))
+    out.push(storeMessage(payload.slice(at, a), channelJson, payload.slice(a + 1, b), payload.slice(c + 1, end), payload.slice(b + 1, c)))
     at = end + 1
   }
   return out

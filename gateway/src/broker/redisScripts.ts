@@ -3,123 +3,193 @@
  * assignment, idempotency, retention and the live fan-out of a publish are
  * one atomic step, and publish order = id order = Pub/Sub order per channel.
  *
- * Requires Redis ≥ 6.2 (XTRIM MINID, exclusive XRANGE bounds). Stream entry
- * fields: `t` topic, `d` data JSON, `e` envelope tail (runId, kind).
+ * Requires Redis ≥ 6.2 (XTRIM MINID, exclusive XRANGE bounds). Per channel
+ * (one `{hash tag}`, so one cluster slot): a stream (fields `t` topic, `d`
+ * data JSON, `e` envelope tail), a list indexing it (`"<id> <data bytes>"`
+ * per entry, oldest first: what trimming reads, so it never copies data), and
+ * a meta hash (`ev`: newest id gone, `b`: data bytes retained).
  */
 
 // Shared helpers. Retention is exact (not `MAXLEN ~`): a count bound of 3
 // keeps 3, and the newest evicted id is known, which `$gap` needs; Redis
-// does not record ids removed by trimming (`max-deleted-entry-id` counts
-// only XDEL). Both bounds evict from the head, so one id (`ev`) says what
-// is gone: every message older than it and itself.
+// does not record ids removed by trimming. Every bound evicts from the head,
+// so one id (`ev`) says what is gone: it and everything older. `ev` only ever
+// moves forward: a node that saw an id the stream no longer holds (a failover
+// lost it) raises it there too (MARK_LOSS_SCRIPT).
 const HELPERS = `
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
+local function parse(id)
+  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+  return tonumber(ms), tonumber(seq)
+end
+
 local function cmp(a, b)
-  local am, as = string.match(a, '^(%d+)-(%d+)$')
-  local bm, bs = string.match(b, '^(%d+)-(%d+)$')
-  am, bm, as, bs = tonumber(am), tonumber(bm), tonumber(as), tonumber(bs)
+  local am, as = parse(a)
+  local bm, bs = parse(b)
   if am ~= bm then return am < bm and -1 or 1 end
   if as ~= bs then return as < bs and -1 or 1 end
   return 0
 end
 
--- Drops messages older than ttl, then the oldest beyond maxlen; records the newest dropped id.
-local function trim(stream, meta, ttl, maxlen)
-  local ev = false
+local function raise_ev(meta, id)
+  local ev = redis.call('HGET', meta, 'ev')
+  if not ev or cmp(id, ev) > 0 then redis.call('HSET', meta, 'ev', id) end
+end
+
+local function index_id(entry)
+  return string.sub(entry, 1, string.find(entry, ' ', 1, true) - 1)
+end
+
+-- Drops from the head while more than maxlen messages, more than maxbytes of data,
+-- or messages older than ttl are retained (the newest stays unless it alone breaks a bound).
+local function trim(stream, meta, index, ttl, maxlen, maxbytes)
+  local n = redis.call('LLEN', index)
+  if n == 0 then return end
+  local bytes = tonumber(redis.call('HGET', meta, 'b') or '0')
   local cutoff = now_ms() - ttl
-  if cutoff > 0 then
-    local older = redis.call('XREVRANGE', stream, '(' .. cutoff .. '-0', '-', 'COUNT', 1)
-    if older[1] then
-      ev = older[1][1]
-      redis.call('XTRIM', stream, 'MINID', cutoff)
-    end
+  local dropped = false
+  while n > 0 do
+    local head = redis.call('LINDEX', index, 0)
+    local id = index_id(head)
+    if n <= maxlen and bytes <= maxbytes and parse(id) >= cutoff then break end
+    redis.call('LPOP', index)
+    n = n - 1
+    bytes = bytes - tonumber(string.sub(head, #id + 2))
+    dropped = id
   end
-  local excess = redis.call('XLEN', stream) - maxlen
-  if excess > 0 then
-    local head = redis.call('XRANGE', stream, '-', '+', 'COUNT', excess + 1)
-    ev = head[excess][1]
-    redis.call('XTRIM', stream, 'MINID', head[excess + 1][1])
+  if not dropped then return end
+  if n > 0 then
+    redis.call('XTRIM', stream, 'MINID', index_id(redis.call('LINDEX', index, 0)))
+  else
+    redis.call('XTRIM', stream, 'MAXLEN', 0)
   end
-  if ev then redis.call('HSET', meta, 'ev', ev) end
+  redis.call('HSET', meta, 'b', bytes)
+  raise_ev(meta, dropped)
+end
+
+-- Keys someone else wrote with the wrong type would fail a write halfway: refuse before any.
+local function check_type(key, allowed)
+  local t = redis.call('TYPE', key)['ok']
+  if t ~= 'none' and t ~= allowed then
+    return redis.error_reply('WRONGTYPE conduit key ' .. key .. ' holds a ' .. t .. ', expected a ' .. allowed)
+  end
 end
 `
 
 /**
- * KEYS: stream, meta, then the idempotency keys of the batch.
- * ARGV: live channel, "S" (SPUBLISH) or "P" (PUBLISH), maxlen, ttl ms, then
- * per message: topic, tail, data, index into KEYS of its idempotency key (0: none).
- * Returns [id, duplicate (0|1), …] per message. Live payload: 4 lines per
- * new message (id, topic, tail, data); none of them can hold a raw newline.
+ * One publish request, all or nothing: every channel of the batch (in a
+ * cluster, every channel of the batch in this slot).
+ * KEYS: per channel stream, meta, index; then the batch's idempotency keys.
+ * ARGV: "S" (SPUBLISH) or "P" (PUBLISH), maxlen, ttl ms, max bytes, channel
+ * count, then per channel: live channel name, message count, then per
+ * message: topic, tail, data, index into KEYS of its idempotency key (0: none).
+ * Returns [id, duplicate (0|1), …] per message, in channel then input order.
+ * Live payload: 4 lines per new message (id, topic, tail, data); none of them
+ * can hold a raw newline.
  */
 export const PUBLISH_SCRIPT = `${HELPERS}
-local stream, meta = KEYS[1], KEYS[2]
-local maxlen, ttl = tonumber(ARGV[3]), tonumber(ARGV[4])
-local out, live = {}, {}
-for i = 5, #ARGV, 4 do
-  local topic, tail, data, k = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
-  local seen = false
-  if k > 0 then seen = redis.call('GET', KEYS[k]) end
-  if seen then
-    out[#out + 1] = seen
-    out[#out + 1] = 1
-  else
-    local id = redis.call('XADD', stream, '*', 't', topic, 'e', tail, 'd', data)
-    if k > 0 then redis.call('SET', KEYS[k], id, 'PX', ttl) end
-    out[#out + 1] = id
-    out[#out + 1] = 0
-    live[#live + 1] = id
-    live[#live + 1] = topic
-    live[#live + 1] = tail
-    live[#live + 1] = data
-  end
+local maxlen, ttl, maxbytes, channels = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+for c = 1, channels do
+  local err = check_type(KEYS[3 * c - 2], 'stream') or check_type(KEYS[3 * c - 1], 'hash') or check_type(KEYS[3 * c], 'list')
+  if err then return err end
 end
-if #live > 0 then
-  redis.call('HSETNX', meta, 'born', live[1])
-  trim(stream, meta, ttl, maxlen)
-  -- An idle channel's messages are all past the age bound: let its keys go too.
-  redis.call('PEXPIRE', stream, ttl + 1000)
-  redis.call('PEXPIRE', meta, ttl + 1000)
-  redis.call(ARGV[2] == 'S' and 'SPUBLISH' or 'PUBLISH', ARGV[1], table.concat(live, '\\n'))
+for k = 3 * channels + 1, #KEYS do
+  local err = check_type(KEYS[k], 'string')
+  if err then return err end
+end
+local out = {}
+local at = 6
+for c = 1, channels do
+  local stream, meta, index = KEYS[3 * c - 2], KEYS[3 * c - 1], KEYS[3 * c]
+  local live_name, count = ARGV[at], tonumber(ARGV[at + 1])
+  at = at + 2
+  -- After a failover lost ids (ev newer than the stream's last entry) on a primary whose clock is behind,
+  -- the next id still comes after them: a subscriber that saw them must not take new ids for old ones.
+  local first_id = '*'
+  local ev = redis.call('HGET', meta, 'ev')
+  if ev then
+    local last = redis.call('LINDEX', index, -1)
+    local ev_ms, ev_seq = parse(ev)
+    if (not last or cmp(ev, index_id(last)) > 0) and ev_ms >= now_ms() then first_id = ev_ms .. '-' .. (ev_seq + 1) end
+  end
+  local live = {}
+  for i = 1, count do
+    local topic, tail, data, k = ARGV[at], ARGV[at + 1], ARGV[at + 2], tonumber(ARGV[at + 3])
+    at = at + 4
+    local seen = false
+    if k > 0 then seen = redis.call('GET', KEYS[k]) end
+    if seen then
+      out[#out + 1] = seen
+      out[#out + 1] = 1
+    else
+      local id = redis.call('XADD', stream, first_id, 't', topic, 'e', tail, 'd', data)
+      first_id = '*'
+      redis.call('RPUSH', index, id .. ' ' .. #data)
+      redis.call('HINCRBY', meta, 'b', #data)
+      if k > 0 then redis.call('SET', KEYS[k], id, 'PX', ttl) end
+      out[#out + 1] = id
+      out[#out + 1] = 0
+      live[#live + 1] = id
+      live[#live + 1] = topic
+      live[#live + 1] = tail
+      live[#live + 1] = data
+    end
+  end
+  if #live > 0 then
+    trim(stream, meta, index, ttl, maxlen, maxbytes)
+    -- An idle channel's messages are all past the age bound: let its keys go too.
+    redis.call('PEXPIRE', stream, ttl + 1000)
+    redis.call('PEXPIRE', meta, ttl + 1000)
+    redis.call('PEXPIRE', index, ttl + 1000)
+    redis.call(ARGV[1] == 'S' and 'SPUBLISH' or 'PUBLISH', live_name, table.concat(live, '\\n'))
+  end
 end
 return out
 `
 
 /**
- * KEYS: stream, meta. ARGV: after ("0" = from the start), limit (0: no entries), maxlen, ttl ms.
- * Returns [0] for a channel Redis knows nothing of, else
- * [1, gap (0|1), oldest retained id or "", entries, newest id or ""].
- * A gap is reported when a message after `after` was evicted, and for a real
- * id older than the stream's first message or newer than its last (it may
- * come from an earlier life of the channel, whose keys expired, or from
- * another clock: the broker cannot vouch for what followed it). The newest
- * id is the newest entry, or the newest evicted one once none is left.
+ * KEYS: stream, meta, index. ARGV: after ("0" = from the start), limit (0: no
+ * entries), maxlen, ttl ms, max bytes. Trims first (age passes without publishes).
+ * Returns [newest id gone or "", whether the stream holds `after` (0|1),
+ * oldest retained id or "", entries after `after`, newest id or ""]; `resumeGap`
+ * decides. The newest id is the newest entry, or the newest gone one once none
+ * is left: where a stream with nothing to replay starts (`$position`).
  */
 export const READ_SCRIPT = `${HELPERS}
-local stream, meta = KEYS[1], KEYS[2]
+local stream, meta, index = KEYS[1], KEYS[2], KEYS[3]
 local after, limit = ARGV[1], tonumber(ARGV[2])
-if redis.call('EXISTS', stream) == 0 and redis.call('EXISTS', meta) == 0 then return {0} end
-trim(stream, meta, tonumber(ARGV[4]), tonumber(ARGV[3]))
-local info = redis.call('HMGET', meta, 'ev', 'born')
-local ev, born = info[1], info[2]
-local last = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)
-local newest = last[1] and last[1][1] or ev
-local gap = 0
-if after == '0' then
-  if ev then gap = 1 end
-elseif (ev and cmp(after, ev) < 0) or (born and cmp(after, born) < 0) or (newest and cmp(after, newest) > 0) then
-  gap = 1
-end
-local oldest = ''
-if gap == 1 then
-  local first = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)
-  if first[1] then oldest = first[1][1] end
-end
+trim(stream, meta, index, tonumber(ARGV[4]), tonumber(ARGV[3]), tonumber(ARGV[5]))
+local holds = 0
+if after ~= '0' and #redis.call('XRANGE', stream, after, after) > 0 then holds = 1 end
+local first = redis.call('LINDEX', index, 0)
 local start = after == '0' and '-' or ('(' .. after)
+local ev = redis.call('HGET', meta, 'ev')
+local last = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)
 local entries = {}
 if limit > 0 then entries = redis.call('XRANGE', stream, start, '+', 'COUNT', limit) end
-return {1, gap, oldest, entries, newest or ''}
+return {ev or '', holds, first and index_id(first) or '', entries, (last[1] and last[1][1]) or ev or ''}
+`
+
+/**
+ * A node delivered `id` live, and the channel's stream no longer holds it:
+ * the backend lost acknowledged messages (a primary died before its replica
+ * got them). Records it as gone, so every resume from before it gets `$gap`.
+ * A channel Redis knows nothing of is left alone: it reports a gap for every
+ * resume anyway. KEYS: stream, meta, index. ARGV: id. Returns 1 when recorded.
+ */
+export const MARK_LOSS_SCRIPT = `${HELPERS}
+local stream, meta, index = KEYS[1], KEYS[2], KEYS[3]
+local id = ARGV[1]
+if redis.call('EXISTS', stream) == 0 then return 0 end
+if #redis.call('XRANGE', stream, id, id) > 0 then return 0 end
+local ev = redis.call('HGET', meta, 'ev')
+if ev and cmp(id, ev) <= 0 then return 0 end
+redis.call('HSET', meta, 'ev', id)
+local pttl = redis.call('PTTL', stream)
+if pttl > 0 then redis.call('PEXPIRE', meta, pttl) end
+return 1
 `

@@ -2,7 +2,7 @@ import type { ChannelDefinition } from "@conduit/shared"
 import type { Logger } from "pino"
 import type { Broker } from "../broker/Broker.ts"
 
-/** Options of `createGateway`; each has a `CONDUIT_*` environment twin (see `.env.example`). */
+/** Options of `createGateway`; most have a `CONDUIT_*` environment twin (`.env.example` names the option each variable sets). */
 export interface GatewayOptions {
   /** HS256 key for tokens and the publish API. @default none (dev mode) */
   signingKey?: string
@@ -20,12 +20,38 @@ export interface GatewayOptions {
    * @default none (memory broker)
    */
   redisUrl?: string
+  /**
+   * Redis Cluster seed nodes (`host:port` or `redis://[user:password@]host:port`):
+   * the same as `redisUrl`, on a cluster (ioredis' Cluster client). Not both.
+   * @default none
+   */
+  redisCluster?: readonly string[]
   /** Prefix of the Redis broker's keys and Pub/Sub channels. @default "conduit:" */
   redisPrefix?: string
+  /**
+   * How live messages travel between nodes: "sharded" (SPUBLISH, Redis ≥ 7;
+   * always on a cluster), "plain", or "auto". The first node records the
+   * deployment's mode in Redis; "auto" follows it, a node set otherwise
+   * refuses to run (a mixed fleet silently loses live messages). @default "auto"
+   */
+  redisPubSub?: "sharded" | "plain" | "auto"
   /** Messages retained per channel. @default 1000 */
   historySize?: number
-  /** Age bound of retained messages, ms. @default 300000 */
+  /** Age bound of retained messages, ms; idempotency keys are remembered as long. @default 300000 */
   historyTtlMs?: number
+  /**
+   * Bytes of serialized `data` retained per channel, beside the count and age
+   * bounds: the oldest messages go first, the newest always stays (so it must
+   * be at least `maxMessageBytes`). @default 16777216
+   */
+  historyBytes?: number
+  /**
+   * Idempotency keys the memory broker remembers at once (each for
+   * `historyTtlMs`). Past it a publish with a new key is refused with
+   * `429 ERR_RATE_LIMITED` until older keys expire: a key is never forgotten
+   * early. (On Redis, keys live in Redis, bounded by its memory.) @default 1000000
+   */
+  idempotencyKeys?: number
   /** Heartbeat comment interval, ms. @default 15000 */
   heartbeatMs?: number
   /** Largest serialized `data` accepted, bytes. @default 524288 */

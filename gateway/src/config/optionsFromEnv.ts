@@ -6,7 +6,7 @@ export interface ListenOptions {
   host: string
 }
 
-/** Reads every `CONDUIT_*` variable (all listed in `.env.example`). */
+/** Reads the `CONDUIT_*` variables that set `createGateway` and `listen` options (`.env.example` lists every variable and what it sets). */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayOptions & ListenOptions {
   const int = (name: string): number | undefined => {
     const raw = env[name]
@@ -20,7 +20,11 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayOpt
     if (raw === undefined || raw === "") return undefined
     return raw === "1" || raw.toLowerCase() === "true"
   }
-  const origins = env.CONDUIT_CORS_ORIGINS?.split(",").map((s) => s.trim()).filter(Boolean)
+  const list = (name: string): string[] | undefined => {
+    const items = env[name]?.split(",").map((s) => s.trim()).filter(Boolean)
+    return items && items.length > 0 ? items : undefined
+  }
+  const origins = list("CONDUIT_CORS_ORIGINS")
   return {
     port: int("CONDUIT_PORT") ?? 8288,
     host: env.CONDUIT_HOST || "127.0.0.1",
@@ -28,9 +32,13 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayOpt
     signingKeyFallback: env.CONDUIT_SIGNING_KEY_FALLBACK || undefined,
     dev: flag("CONDUIT_DEV"),
     redisUrl: env.CONDUIT_REDIS_URL || undefined,
+    redisCluster: list("CONDUIT_REDIS_CLUSTER"),
     redisPrefix: env.CONDUIT_REDIS_PREFIX || undefined,
+    redisPubSub: (env.CONDUIT_REDIS_PUBSUB || undefined) as GatewayOptions["redisPubSub"],
     historySize: int("CONDUIT_HISTORY_SIZE"),
     historyTtlMs: int("CONDUIT_HISTORY_TTL_MS"),
+    historyBytes: int("CONDUIT_HISTORY_BYTES"),
+    idempotencyKeys: int("CONDUIT_IDEMPOTENCY_KEYS"),
     heartbeatMs: int("CONDUIT_HEARTBEAT_MS"),
     maxMessageBytes: int("CONDUIT_MAX_MESSAGE_BYTES"),
     maxRequestBytes: int("CONDUIT_MAX_REQUEST_BYTES"),

@@ -1,7 +1,7 @@
 import { ConduitError, DEFAULTS, ErrorCode } from "@conduit/shared"
 import type { GatewayOptions } from "./GatewayOptions.ts"
 
-type OptionalOption = "signingKey" | "signingKeyFallback" | "broker" | "redisUrl" | "redisPrefix" | "logger" | "logLevel"
+type OptionalOption = "signingKey" | "signingKeyFallback" | "broker" | "redisUrl" | "redisCluster" | "redisPrefix" | "logger" | "logLevel"
 export type ResolvedOptions = Required<Omit<GatewayOptions, OptionalOption>> & Pick<GatewayOptions, OptionalOption>
 
 /** Fills defaults and refuses unsafe or malformed settings (`ERR_CONFIG`). */
@@ -23,6 +23,8 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     channels: options.channels ?? [],
     historySize: options.historySize ?? DEFAULTS.historySize,
     historyTtlMs: options.historyTtlMs ?? DEFAULTS.historyTtlMs,
+    historyBytes: options.historyBytes ?? DEFAULTS.historyBytes,
+    idempotencyKeys: options.idempotencyKeys ?? DEFAULTS.idempotencyKeys,
     heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULTS.maxMessageBytes,
     maxBatchMessages: options.maxBatchMessages ?? DEFAULTS.maxBatchMessages,
@@ -37,11 +39,22 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     maxStreamsPerIp: options.maxStreamsPerIp ?? 0,
     publishRatePerSecond: options.publishRatePerSecond ?? 0,
     headersTimeoutMs: options.headersTimeoutMs ?? 10_000,
+    redisPubSub: options.redisPubSub ?? "auto",
+  }
+  if (resolved.redisUrl && resolved.redisCluster?.length) {
+    throw new ConduitError(ErrorCode.CONFIG, "set CONDUIT_REDIS_URL (one server) or CONDUIT_REDIS_CLUSTER (seed nodes), not both")
+  }
+  if (!["sharded", "plain", "auto"].includes(resolved.redisPubSub)) {
+    throw new ConduitError(ErrorCode.CONFIG, "redisPubSub must be sharded, plain or auto", { details: { option: "redisPubSub", value: resolved.redisPubSub } })
   }
   if (production && resolved.dev) {
     throw new ConduitError(ErrorCode.CONFIG, "dev mode cannot be enabled in production")
   }
-  for (const name of ["historySize", "historyTtlMs", "heartbeatMs", "maxMessageBytes", "maxBatchMessages", "maxRequestBytes", "slowConsumerBytes", "tokenTtlSeconds", "maxTokenTtlSeconds", "retryMs", "headersTimeoutMs"] as const) {
+  if (!resolved.dev && !key) {
+    // Without dev mode and without a key nothing can publish or mint: the gateway would answer 401 to everything.
+    throw new ConduitError(ErrorCode.CONFIG, "dev mode is off (CONDUIT_DEV=0) but no CONDUIT_SIGNING_KEY is set: set a key, or leave dev mode on")
+  }
+  for (const name of ["historySize", "historyTtlMs", "historyBytes", "idempotencyKeys", "heartbeatMs", "maxMessageBytes", "maxBatchMessages", "maxRequestBytes", "slowConsumerBytes", "tokenTtlSeconds", "maxTokenTtlSeconds", "retryMs", "headersTimeoutMs"] as const) {
     const value = resolved[name]
     if (!Number.isInteger(value) || value <= 0) {
       throw new ConduitError(ErrorCode.CONFIG, `${name} must be a positive integer`, { details: { option: name, value } })
@@ -50,6 +63,11 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
   if (resolved.tokenTtlSeconds > resolved.maxTokenTtlSeconds) {
     throw new ConduitError(ErrorCode.CONFIG, "tokenTtlSeconds must not exceed maxTokenTtlSeconds", {
       details: { tokenTtlSeconds: resolved.tokenTtlSeconds, maxTokenTtlSeconds: resolved.maxTokenTtlSeconds },
+    })
+  }
+  if (resolved.historyBytes < resolved.maxMessageBytes) {
+    throw new ConduitError(ErrorCode.CONFIG, "historyBytes must be at least maxMessageBytes: the newest message is always retained", {
+      details: { option: "historyBytes", value: resolved.historyBytes, maxMessageBytes: resolved.maxMessageBytes },
     })
   }
   for (const name of ["maxStreamsPerIp", "publishRatePerSecond"] as const) {

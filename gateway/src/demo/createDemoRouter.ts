@@ -63,6 +63,6 @@ function notBuilt(distDir: string): RequestHandler {
     res
       .status(503)
       .type("text/plain")
-      .send("The demo page is not built yet: run `node e2e/buildDemo.mjs` (npm start does it for you).\n")
+      .send("The demo page is not built yet: run `node e2e/buildDemo.mjs` in the Conduit repository (npm start does it for you).\n")
   }
 }

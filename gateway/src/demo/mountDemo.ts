@@ -6,7 +6,7 @@ import { Conduit } from "../sdk/Conduit.ts"
 import { createDemoRouter } from "./createDemoRouter.ts"
 
 export interface DemoOptions {
-  /** The built demo page. @default <repo>/e2e/dist */
+  /** The built demo page. @default the page this package ships (`demo-page/`, built from e2e/) */
   distDir?: string
   /** Lifetime of the tokens `POST /demo/token` mints, seconds. @default the gateway's token lifetime (60) */
   tokenTtlSeconds?: number
@@ -14,7 +14,8 @@ export interface DemoOptions {
   tokenDelayMs?: number
 }
 
-const DEFAULT_DIST = fileURLToPath(new URL("../../../e2e/dist/", import.meta.url))
+// `demo-page/` at the package root: two levels up from src/demo/ and from dist/demo/ alike.
+const DEFAULT_DIST = fileURLToPath(new URL("../../demo-page/", import.meta.url))
 
 /**
  * Serves the demo on a gateway: the page (React, Vue and Svelte panels),

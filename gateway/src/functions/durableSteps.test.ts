@@ -64,7 +64,8 @@ describe("publish vs step.realtime.publish across a retry", () => {
       }
       return res
     }
-    rig = await startRig("http", {}, { fetch: lossy })
+    // SDK retries off: the run's own retry is what is tested here (by default the SDK resends it with its key).
+    rig = await startRig("http", {}, { fetch: lossy, publishRetry: { retries: 0 } })
     rig.conduit.createFunction({ id: "f", triggers: [{ event: "e" }] }, async ({ step }) => {
       await step.realtime.publish("first", pipeline({ key: "lossy" }).status, { message: "once" })
       return "ok"

@@ -21,7 +21,8 @@ export type Metrics = ReturnType<typeof createMetrics>
  */
 export function createMetrics(sources: MetricsSources) {
   const registry = new Registry()
-  collectDefaultMetrics({ register: registry, prefix: "conduit_process_" })
+  // prom-client's default names already start with process_ and nodejs_: conduit_process_cpu_seconds_total.
+  collectDefaultMetrics({ register: registry, prefix: "conduit_" })
   new Gauge({
     name: "conduit_connections",
     help: "Open SSE streams",

@@ -1,8 +1,11 @@
 import { assertChannelName, ConduitError, ErrorCode, isValidId } from "@conduit/shared"
 import type { RequestHandler } from "express"
+import { messageJson } from "../broker/storedMessage.ts"
 import type { GatewayContext } from "../GatewayContext.ts"
 import { bearerOf } from "../http/credentials.ts"
 import { queryString, queryTopics } from "../http/queryParams.ts"
+
+const COMMA = Buffer.from(",")
 
 /** `GET /v1/channels/:channel/history?after=&limit=&topics=`: retained messages as JSON. */
 export function historyRoute(ctx: GatewayContext): RequestHandler {
@@ -19,7 +22,10 @@ export function historyRoute(ctx: GatewayContext): RequestHandler {
     const topics = queryTopics(req)
     const { messages, gap } = await ctx.broker.read(channel, after, limit)
     const kept = topics === undefined ? messages : messages.filter((m) => m.topic.startsWith("$") || topics.includes(m.topic))
-    // The stored JSON is spliced in as is: history is never re-serialized.
-    res.type("application/json").send(`{"messages":[${kept.map((m) => m.json).join(",")}],"gap":${JSON.stringify(gap)}}`)
+    // The stored JSON is spliced in as is (read from each message's frame): history is never re-serialized.
+    const parts: Buffer[] = [Buffer.from('{"messages":[')]
+    kept.forEach((m, i) => parts.push(...(i === 0 ? [] : [COMMA]), messageJson(m)))
+    parts.push(Buffer.from(`],"gap":${JSON.stringify(gap)}}`))
+    res.type("application/json").send(Buffer.concat(parts))
   }
 }

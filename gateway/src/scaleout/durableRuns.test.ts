@@ -16,7 +16,7 @@ let redis: TestRedis
 let fx: Redis
 let nodes: GatewayProcess[] = []
 
-const startNode = () => startGatewayProcess({ CONDUIT_REDIS_URL: redis.url }, 30_000, NODE)
+const startNode = () => startGatewayProcess({ CONDUIT_REDIS_URL: redis.url }, 30_000, { script: NODE })
 
 beforeAll(async () => {
   redis = await startRedis()

@@ -8,6 +8,7 @@ import {
 } from "../functions/createFunctionsRuntime.ts"
 import type { ConduitFunction, FunctionConfig, FunctionHandler, FunctionTrigger, SendEvent } from "../functions/FunctionConfig.ts"
 import type { RunRecord } from "../functions/RunStore.ts"
+import { publishWithRetry, type PublishRetryOptions } from "./publishRetry.ts"
 import { httpTransport, inProcessTransport, type PublishTransport } from "./publishTransport.ts"
 import { topicInput } from "./topicInput.ts"
 
@@ -36,6 +37,13 @@ export interface ConduitOptions {
    * @default the gateway's runtime; over HTTP, an in-process one (memory store, exponential backoff from 1 s)
    */
   functions?: FunctionsRuntimeOptions
+  /**
+   * Publishes carry an idempotency key each and are retried while the gateway
+   * answers "not published" (503) or "outcome unknown" (504, network): the
+   * caller sees each message published once, or an error.
+   * @default { idempotencyKeys: true, retries: 6, initialDelayMs: 100, maxDelayMs: 2000 }
+   */
+  publishRetry?: PublishRetryOptions
 }
 
 export interface PublishOptions {
@@ -71,6 +79,7 @@ export class Conduit {
   readonly functions: FunctionsRuntime
   // A runtime shared with the gateway closes with the gateway, not with this Conduit.
   private readonly ownsFunctions: boolean
+  private readonly publishRetry: PublishRetryOptions
 
   constructor(options: ConduitOptions) {
     if (options.gateway) {
@@ -83,13 +92,14 @@ export class Conduit {
     this.url = options.url
     this.publicUrl = options.publicUrl ?? options.url ?? ""
     this.signingKey = options.signingKey
+    this.publishRetry = options.publishRetry ?? {}
     const gateway = options.gateway
     this.ownsFunctions = !gateway || options.functions !== undefined
     this.functions = this.ownsFunctions
       ? createFunctionsRuntime(
           {
             publish: (topic, data, publishOptions) => this.publish(topic, data, publishOptions),
-            publishRaw: (inputs) => this.transport.publish(inputs),
+            publishRaw: (inputs) => publishWithRetry((keyed) => this.transport.publish(keyed), inputs, this.publishRetry),
           },
           // In-process, runs live where the gateway keeps state (BullMQ and Redis when it runs on Redis).
           { ...(gateway ? gatewayRunOptions(gateway) : {}), ...options.functions },
@@ -112,11 +122,11 @@ export class Conduit {
       this.publish(topic, data, options),
   }
 
-  /** Publishes several messages in one request, in order, all or none. */
+  /** Publishes several messages in one request, in order, all or none (retried with their idempotency keys, see `publishRetry`). */
   async publishMany(messages: ReadonlyArray<{ topic: TopicRef; data: unknown } & PublishOptions>): Promise<string[]> {
     const inputs = []
     for (const { topic, data, ...publishOptions } of messages) inputs.push(await topicInput(topic, data, publishOptions))
-    return this.transport.publish(inputs)
+    return publishWithRetry((keyed) => this.transport.publish(keyed), inputs, this.publishRetry)
   }
 
   /**

@@ -32,20 +32,22 @@ export function httpTransport(url: string, signingKey: string | undefined, fetch
       throw new ConduitError(ErrorCode.NETWORK, `cannot reach the gateway at ${base}`, { cause: error })
     }
     const text = await res.text()
-    const json = parseJson(text)
-    if (!res.ok) {
-      const err = (json as { error?: { code?: string; message?: string } } | undefined)?.error
-      const code = (Object.values(ErrorCode) as string[]).includes(err?.code ?? "") ? (err!.code as ErrorCode) : ErrorCode.HTTP
-      const { code: _c, message: _m, ...details } = (err ?? {}) as Record<string, unknown>
-      throw new ConduitError(code, err?.message ?? `gateway answered ${res.status}`, { details: { ...details, status: res.status } })
-    }
-    return json as T
+    if (!res.ok) throw gatewayError(res.status, text)
+    return parseJson(text) as T
   }
   return {
     publish: async (messages) =>
       (await post<{ ids: string[] }>("/v1/publish", messages.length === 1 ? messages[0] : { messages })).ids,
     mintToken: (input) => post<SubscriptionToken>("/v1/tokens", input),
   }
+}
+
+/** The error a gateway's JSON error answer (`{ error: { code, message, ... } }`) stands for; ERR_HTTP when the body is not one. */
+export function gatewayError(status: number, text: string): ConduitError {
+  const err = (parseJson(text) as { error?: { code?: string; message?: string } } | undefined)?.error
+  const code = (Object.values(ErrorCode) as string[]).includes(err?.code ?? "") ? (err!.code as ErrorCode) : ErrorCode.HTTP
+  const { code: _c, message: _m, ...details } = (err ?? {}) as Record<string, unknown>
+  return new ConduitError(code, err?.message ?? `gateway answered ${status}`, { details: { ...details, status } })
 }
 
 function parseJson(text: string): unknown {

@@ -45,8 +45,12 @@ export class Fanout {
       const created = new ChannelGroup(session.channel, (n) => (this.stats.delivered += n))
       group = created
       this.groups.set(session.channel, created)
+      // Interrupted: the broker lost live messages it cannot recover; the clients resume (and are told of any gap).
+      const interrupted = () => {
+        for (const s of [...created.sessions]) s.close("broker_unavailable")
+      }
       created.ready = this.broker
-        .subscribe(session.channel, (messages) => created.enqueue(messages))
+        .subscribe(session.channel, (messages) => created.enqueue(messages), interrupted)
         .then((unsubscribe) => {
           // Everyone may have left while the subscription was being set up.
           if (this.groups.get(created.channel) === created) created.unsubscribe = unsubscribe

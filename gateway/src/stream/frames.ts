@@ -1,23 +1,9 @@
 import { CLOSE_EVENT, type CloseReason, encodeSseFrame, GAP_EVENT, type GapEventData, POSITION_EVENT, reconnectDelay } from "@conduit/shared"
 import type { StoredMessage } from "../broker/Broker.ts"
 
-/** The SSE frame of a message, built once per node and shared by every subscriber. */
+/** The SSE frame of a message: built once per node by the broker (`storeMessage`) and shared by every subscriber. */
 export function frameOf(message: StoredMessage): Buffer {
-  return (message.frame ??= Buffer.from(frameText(message)))
-}
-
-const PLAIN_FIELD = /^[^\r\n\0]*$/
-
-/**
- * Exactly what `encodeSseFrame` writes, without its per-line split: the
- * envelope is JSON, which never holds a raw CR or LF, so it is one `data:`
- * line. Anything unexpected still goes through `encodeSseFrame` and its checks.
- */
-function frameText({ id, topic, json }: StoredMessage): string {
-  if (PLAIN_FIELD.test(id) && PLAIN_FIELD.test(topic) && !json.includes("\n") && !json.includes("\r")) {
-    return `id: ${id}\nevent: ${topic}\ndata: ${json}\n\n`
-  }
-  return encodeSseFrame({ id, event: topic, data: json })
+  return message.frame
 }
 
 export const PING_FRAME = Buffer.from(encodeSseFrame({ comment: "ping" }))

@@ -53,8 +53,13 @@ export async function waitForPing(port: number, timeoutMs = 10_000): Promise<voi
   }
 }
 
+export interface StartRedisOptions {
+  /** More `redis-server` arguments, e.g. `["--rename-command", "INFO", ""]`. @default [] */
+  args?: readonly string[]
+}
+
 /** Starts `redis-server` (from PATH or `REDIS_SERVER`) in a temp dir on a free port. */
-export async function startRedis(): Promise<TestRedis> {
+export async function startRedis(options: StartRedisOptions = {}): Promise<TestRedis> {
   const dir = mkdtempSync(join(tmpdir(), "conduit-redis-"))
   const port = await freePort()
   let child: ChildProcess | null = null
@@ -62,7 +67,7 @@ export async function startRedis(): Promise<TestRedis> {
 
   const start = async (): Promise<void> => {
     const bin = process.env.REDIS_SERVER ?? "redis-server"
-    const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir]
+    const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, ...(options.args ?? [])]
     const proc = spawn(bin, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] })
     child = proc
     proc.stdout!.on("data", (d: Buffer) => (output = (output + d.toString()).slice(-4000)))

@@ -1,14 +1,24 @@
 import { type ClientRequest, request } from "node:http"
-import { pushMessageIds } from "./pushMessageIds.ts"
+
+/** A `$gap` the subscriber was sent, and how many ids it had received before it. */
+export interface ReceivedGap {
+  lastEventId: string
+  oldest: string | null
+  afterIds: number
+}
+
+const FRAME_LINE = /^(id|event|data): (.*)$/gm
 
 /**
  * A raw SSE subscriber that reconnects by itself with `Last-Event-ID`, to the
  * next node of `urls` when one refuses or dies. It keeps every data frame's id
  * as received (no dedupe), so a test can prove the gateway sent each message
- * exactly once. `cut()` drops the connection the way a network does.
+ * exactly once, and every `$gap` it was told of. `cut()` drops the connection
+ * the way a network does.
  */
 export class ResumingSubscriber {
   readonly ids: string[] = []
+  readonly gaps: ReceivedGap[] = []
   reconnects = 0
   private req: ClientRequest | null = null
   private closed = false
@@ -39,6 +49,22 @@ export class ResumingSubscriber {
     })
   }
 
+  private take(frame: string): void {
+    let id: string | undefined
+    let event = ""
+    let data = ""
+    for (const [, field, value] of frame.matchAll(FRAME_LINE)) {
+      if (field === "id") id = value!
+      else if (field === "event") event = value!
+      else data = value!
+    }
+    // The `$position` every stream opens with carries an id that is a position, not a message's.
+    if (id !== undefined && event !== "$position") this.ids.push(id)
+    if (event !== "$gap") return
+    const gap = JSON.parse(data) as { lastEventId: string; oldest: string | null }
+    this.gaps.push({ ...gap, afterIds: this.ids.length })
+  }
+
   private connect(): void {
     if (this.closed) return
     const url = `${this.urls[this.node % this.urls.length]}/v1/subscribe?channel=${encodeURIComponent(this.channel)}&lastEventId=0`
@@ -62,7 +88,7 @@ export class ResumingSubscriber {
         const text = tail + chunk
         const cut = text.lastIndexOf("\n\n") + 2
         tail = text.slice(cut)
-        pushMessageIds(text.slice(0, cut), this.ids)
+        for (const frame of text.slice(0, cut).split("\n\n")) this.take(frame)
         if (this.waiter && this.ids.length >= this.waiter.n) this.waiter.done()
       })
       res.on("close", retry)

@@ -1,5 +1,4 @@
-import { spawn } from "node:child_process"
-import { fileURLToPath } from "node:url"
+import { spawnCli, spawnNode } from "./cliProcess.ts"
 
 /** The gateway CLI running in a child process (a real separate node), for tests. */
 export interface GatewayProcess {
@@ -11,20 +10,21 @@ export interface GatewayProcess {
   kill(signal?: NodeJS.Signals): Promise<number | null>
 }
 
-const CLI = fileURLToPath(new URL("../cli.ts", import.meta.url))
 const READY = /Conduit gateway ready on (http:\/\/\S+)/
 
 /**
- * Starts `node --import tsx gateway/src/cli.ts` (or another `script` that
- * prints the same ready line) on a free port with `env` on top of this
- * process's environment (dev mode, warn logs unless overridden); resolves
- * once it printed its URL.
+ * Starts `conduit <command>` from source (`dev` unless told: dev mode, warn
+ * logs unless overridden), or another `script` that prints the same ready
+ * line, on a free port with `env` on top of this process's environment;
+ * resolves once it printed its URL.
  */
-export async function startGatewayProcess(env: Record<string, string>, timeoutMs = 20_000, script = CLI): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
-    env: { ...process.env, CONDUIT_PORT: "0", CONDUIT_LOG_LEVEL: "warn", CONDUIT_SIGNING_KEY: "", NODE_ENV: "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  })
+export async function startGatewayProcess(
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+  command: "dev" | "start" | { script: string } = "dev",
+): Promise<GatewayProcess> {
+  const childEnv = { CONDUIT_PORT: "0", ...env }
+  const child = typeof command === "string" ? spawnCli([command], childEnv) : spawnNode(command.script, [], childEnv)
   let out = ""
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
   const url = await new Promise<string>((resolve, reject) => {

@@ -1,0 +1,4 @@
+import { createApp } from "vue"
+import App from "./App.vue"
+
+createApp(App, { runId: "run_1" }).mount("#app")
