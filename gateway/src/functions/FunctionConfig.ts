@@ -54,8 +54,22 @@ export interface WaitForEventOptions<TData = any> {
   timeout: Duration
 }
 
-/** `publish(topicRef, data)`: validated, immediate, sent again by every attempt that reaches it. */
-export type RunPublish = <R extends TopicRef>(topic: R, data: TopicInput<R>) => Promise<{ id: string }>
+/** The v3 form of a publish: `publish({ channel: "user:123", topic: "ai", data })`. */
+export interface PublishMessage {
+  /** A channel name (its data is not checked here) or an instance (the topic's schema checks it). */
+  channel: ChannelInstance<any> | string
+  topic: string
+  data: unknown
+}
+
+/**
+ * `publish(topicRef, data)`, or `publish({ channel, topic, data })`:
+ * validated, immediate, sent again by every attempt that reaches it.
+ */
+export interface RunPublish {
+  <R extends TopicRef>(topic: R, data: TopicInput<R>): Promise<{ id: string }>
+  (message: PublishMessage): Promise<{ id: string }>
+}
 
 /** Durable building blocks: each is memoized per run under its id. */
 export interface Step {

@@ -1,6 +1,6 @@
-import { ConduitError, ErrorCode, isConduitError, type RunWaiting, type TopicRef } from "@conduit/shared"
+import { ConduitError, ErrorCode, isConduitError, type RunWaiting, type TopicRef, topicRefOf } from "@conduit/shared"
 import { expectedValue, sameJson, valueAt } from "./eventMatch.ts"
-import type { RunPublish, Step, WaitForEventOptions } from "./FunctionConfig.ts"
+import type { PublishMessage, RunPublish, Step, WaitForEventOptions } from "./FunctionConfig.ts"
 import { ParkSignal } from "./parkSignal.ts"
 import { parseDuration } from "./parseDuration.ts"
 import { cancelledError } from "./retryPolicy.ts"
@@ -185,14 +185,16 @@ export function createStepTools(scope: AttemptScope): StepTools {
     },
   }
 
-  async function publish(topic: TopicRef, data: unknown): Promise<{ id: string }> {
+  async function publish(topicOrMessage: TopicRef | PublishMessage, data?: unknown): Promise<{ id: string }> {
     if (parkedOn) throw parkedOn
     // Only the signal: a store read per token would tax streaming. The cancel watch sets it within cancelPollMs.
     if (signal.aborted) {
       cancelled = true
       throw cancelledError(runId)
     }
-    return send(topic, data)
+    if (typeof topicOrMessage === "object" && topicOrMessage !== null && "schema" in topicOrMessage) return send(topicOrMessage, data)
+    const message: Partial<PublishMessage> = topicOrMessage ?? {}
+    return send(topicRefOf(message.channel as string, message.topic as string), message.data)
   }
 
   return { step, publish: publish as RunPublish, cancelObserved: () => cancelled, parked: () => parkedOn }
