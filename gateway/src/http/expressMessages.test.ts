@@ -13,6 +13,8 @@ describe("request and response objects of the standalone gateway", () => {
     const seen = JSON.parse(stdout.trim().split("\n").at(-1)!)
     expect(seen.requests).toBe(3)
     expect(seen.bornAsExpress).toEqual([true, true, true])
+    // In dictionary mode each object holds a property dictionary of its own, whatever its map.
+    expect(seen.fastProperties).toEqual([true, true, true])
     // Re-parented by Express instead, each request and response gets a hidden class of its own (~2 KB per stream).
     expect(seen.sameRequestMap).toBe(true)
     expect(seen.sameResponseMap).toBe(true)

@@ -2,6 +2,10 @@
 // Opens three streams on a standalone gateway and prints, as one JSON line, how
 // V8 sees their requests and responses. A process of its own, as in production:
 // a test worker shared with other files carries their hidden-class history.
+// It also says whether each object kept fast properties: objects that went to
+// dictionary mode hold a property dictionary each, and two of them show the
+// same map only while V8's small, lossy cache of dictionary maps still holds
+// it (whatever else normalized an object in between may have evicted it).
 import type { IncomingMessage, ServerResponse } from "node:http"
 import { createGateway } from "../createGateway.ts"
 import { openStream } from "./openStream.ts"
@@ -10,6 +14,7 @@ const haveSameMap = new Function("a", "b", "%TryMigrateInstance(a); %TryMigrateI
   a: object,
   b: object,
 ) => boolean
+const hasFastProperties = new Function("a", "return %HasFastProperties(a)") as (a: object) => boolean
 
 const gateway = createGateway({ logLevel: "silent" })
 const { url, server } = await gateway.listen()
@@ -28,6 +33,7 @@ console.log(
   JSON.stringify({
     requests: arrived.length,
     bornAsExpress: arrived.map((a) => a.bornAsExpress),
+    fastProperties: arrived.map((a) => hasFastProperties(a.req) && hasFastProperties(a.res)),
     sameRequestMap: haveSameMap(second!.req, third!.req),
     sameResponseMap: haveSameMap(second!.res, third!.res),
     delivered: streams[1]!.events.map((e) => e.event),
