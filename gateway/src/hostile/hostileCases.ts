@@ -29,6 +29,8 @@ export interface HostileCase {
    * exactly as many as `202` answers reached the wire (pipelined one-message publishes).
    */
   publishes?: number | "answered"
+  /** Runs the case may start (`POST /v1/events`): accepted events. @default 0 */
+  runs?: number
   /** Headers the final answer must carry (names in lower case), e.g. `allow`. */
   headers?: Record<string, string>
   /**
@@ -63,6 +65,14 @@ export const sub = (query: string, token?: string, headers: Record<string, strin
 export const publish = (body: string | Buffer, headers: Record<string, string> = {}): HostileRequest => ({
   method: "POST",
   path: "/v1/publish",
+  headers: { "Content-Type": "application/json", Authorization: `Bearer ${KEY}`, ...headers },
+  body,
+})
+/** The event a function of the suite's gateway is triggered by: accepted, it starts one run. */
+export const KNOWN_EVENT = "hostile/known"
+export const sendEvents = (body: string | Buffer, headers: Record<string, string> = {}): HostileRequest => ({
+  method: "POST",
+  path: "/v1/events",
   headers: { "Content-Type": "application/json", Authorization: `Bearer ${KEY}`, ...headers },
   body,
 })
@@ -154,6 +164,24 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: "no content type", request: () => ({ method: "POST", path: "/v1/publish", headers: { Authorization: `Bearer ${KEY}` }, body: msg(1) }), status: 415, code: "ERR_UNSUPPORTED_MEDIA_TYPE" },
   { name: "unsupported charset", request: () => publish(msg(1), { "Content-Type": "application/json; charset=latin1" }), status: 415, code: "ERR_UNSUPPORTED_MEDIA_TYPE" },
   { name: "over-long idempotencyKey", request: () => publish(msg(1, { idempotencyKey: "k".repeat(300) })), status: 400, code: "ERR_INVALID_BODY" },
+  // --- events (POST /v1/events): nothing starts unless the whole request is accepted ---
+  { name: "an event that starts a run (accepted)", request: () => sendEvents(json({ name: KNOWN_EVENT, data: { n: 1 } })), status: 202, runs: 1 },
+  { name: "events without a key", request: () => ({ ...sendEvents(json({ name: KNOWN_EVENT })), headers: { "Content-Type": "application/json" } }), status: 401, code: "ERR_UNAUTHORIZED" },
+  { name: "events with a wrong key", request: () => sendEvents(json({ name: KNOWN_EVENT }), { Authorization: "Bearer wrong-key" }), status: 401, code: "ERR_INVALID_KEY" },
+  { name: "events with a subscription token", request: async () => sendEvents(json({ name: KNOWN_EVENT }), { Authorization: `Bearer ${await sign(base())}` }), status: 401, code: "ERR_INVALID_KEY" },
+  { name: "events: malformed JSON", request: () => sendEvents(`{"name": "${KNOWN_EVENT}", "data": `), status: 400, code: "ERR_INVALID_JSON" },
+  { name: "events: body over maxRequestBytes", request: () => sendEvents(Buffer.alloc(17 * 1024 * 1024 + 10, 0x20)), status: 413, code: "ERR_PAYLOAD_TOO_LARGE" },
+  { name: "events: text/plain content type", request: () => sendEvents(json({ name: KNOWN_EVENT }), { "Content-Type": "text/plain" }), status: 415, code: "ERR_UNSUPPORTED_MEDIA_TYPE" },
+  { name: "events: an event nothing listens to", request: () => sendEvents(json({ name: "hostile/nobody-listens" })), status: 404, code: "ERR_UNKNOWN_FUNCTION" },
+  {
+    name: "events: a batch with one unknown event (all or nothing)",
+    request: () => sendEvents(json({ events: [{ name: KNOWN_EVENT }, { name: "hostile/nobody-listens" }] })),
+    status: 404,
+    code: "ERR_UNKNOWN_FUNCTION",
+  },
+  { name: "events: batch of 1,001", request: () => sendEvents(json({ events: Array.from({ length: 1001 }, () => ({ name: KNOWN_EVENT })) })), status: 413, code: "ERR_BATCH_TOO_LARGE" },
+  { name: "events: an event without a name", request: () => sendEvents(json({ data: { n: 1 } })), status: 400, code: "ERR_INVALID_BODY" },
+  { name: "events: a body that is not an object", request: () => sendEvents(json([{ name: KNOWN_EVENT }])), status: 400, code: "ERR_INVALID_BODY" },
   // --- routes and methods ---
   { name: "unknown route", request: () => ({ method: "GET", path: "/v1/nope" }), status: 404, code: "ERR_NOT_FOUND" },
   { name: "path traversal", request: () => ({ method: "GET", path: "/v1/../../etc/passwd" }), status: 404, code: "ERR_NOT_FOUND" },

@@ -6,7 +6,7 @@ import { z } from "zod"
 import { openStream, type TestStream } from "../testing/openStream.ts"
 import { type RunningGateway, startGateway } from "../testing/startGateway.ts"
 import { EDGE_CASES } from "./edgeCases.ts"
-import { FALLBACK_KEY, HOSTILE_CASES, KEY, VICTIM } from "./hostileCases.ts"
+import { FALLBACK_KEY, HOSTILE_CASES, KEY, KNOWN_EVENT, VICTIM } from "./hostileCases.ts"
 import { sendRaw } from "./sendRaw.ts"
 
 const orders = channel({ name: "orders:{id}", topics: { status: { schema: z.object({ state: z.string() }) } } })
@@ -14,6 +14,8 @@ const orders = channel({ name: "orders:{id}", topics: { status: { schema: z.obje
 let gw: RunningGateway
 let healthy: TestStream
 let probes = 0
+/** Runs recorded by the gateway's runtime (`POST /v1/events`): a refused request records none. */
+let runsCreated = 0
 // Every log line the gateway writes: a client's mistake must never be logged at error level (it would page someone).
 const logged: Array<{ level: number; msg?: string }> = []
 const logSink = new Writable({
@@ -30,6 +32,13 @@ async function metric(name: string): Promise<number> {
 
 beforeAll(async () => {
   gw = await startGateway({ signingKey: KEY, signingKeyFallback: FALLBACK_KEY, channels: [orders], logger: pino({ level: "debug" }, logSink) })
+  gw.gateway.functions.createFunction({ id: "hostile-listener", triggers: [{ event: KNOWN_EVENT }] }, async () => "ok")
+  const { runStore } = gw.gateway
+  const createRun = runStore.createRun.bind(runStore)
+  runStore.createRun = (record) => {
+    runsCreated++
+    return createRun(record)
+  }
   const { body } = await gw.post("/v1/tokens", { channel: VICTIM, topics: ["status"] }, { Authorization: `Bearer ${KEY}` })
   healthy = await openStream(`${gw.url}/v1/subscribe?channel=${VICTIM}`, { Authorization: `Bearer ${body.token}` })
   expect(healthy.status).toBe(200)
@@ -50,6 +59,7 @@ describe(`hostile input (${CASES.length} cases)`, () => {
 
   it.each(CASES.map((c) => [c.name, c] as const))("%s", async (_name, hostile) => {
     const before = await metric("conduit_messages_published_total")
+    const runsBefore = runsCreated
     const logsBefore = logged.length
     const { responses, final } = await sendRaw(gw.port, await hostile.request())
     expect(final?.status).toBe(hostile.status)
@@ -72,6 +82,7 @@ describe(`hostile input (${CASES.length} cases)`, () => {
     // Nothing changed: only what the case may publish was published (counted after the probe went round, so a
     // request the case left behind had every chance to run), and no stream of it stays open.
     expect(await metric("conduit_messages_published_total")).toBe(before + publishes + 1)
+    expect(runsCreated - runsBefore).toBe(hostile.runs ?? 0)
     await expect.poll(() => metric("conduit_connections")).toBe(1)
     expect(logged.slice(logsBefore).filter((l) => l.level >= 50)).toEqual([])
   })
