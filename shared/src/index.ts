@@ -22,7 +22,7 @@ export { CLOSE_EVENT, ERROR_EVENT, GAP_EVENT, POSITION_EVENT, RUN_EVENT, RUN_TOP
 export type { CloseEventData, CloseReason, ErrorEventData, GapEventData, PositionEventData } from "./controlEvents.ts"
 export type { Envelope, PublishInput, RunEventData, RunStatus, RunWaiting } from "./envelope.ts"
 export { CHANNEL_NAME_MAX, DEFAULTS, TOPIC_NAME_MAX } from "./limits.ts"
-export { compareIds, formatId, ID_ZERO, isValidId, nextId, parseId } from "./messageId.ts"
+export { compareIds, formatId, ID_PART_DIGITS, isStartId, isValidId, nextId, parseId, START_ID, START_IDS } from "./messageId.ts"
 export type { ParsedId } from "./messageId.ts"
 export { assertChannelName, assertTopicName, isValidChannelName, isValidTopicName } from "./names.ts"
 export { reconnectDelay, reconnectWindow } from "./reconnectWindow.ts"

@@ -21,5 +21,7 @@ export const DEFAULTS = {
   minSigningKeyBytes: 32,
 } as const
 
+/** Longest channel name, in characters (`names.ts` builds its rule from it). */
 export const CHANNEL_NAME_MAX = 256
+/** Longest topic name, in characters (`names.ts` builds its rule from it). */
 export const TOPIC_NAME_MAX = 64

@@ -8,10 +8,26 @@ export interface ParsedId {
   readonly seq: number
 }
 
-const ID_RE = /^(\d{1,15})-(\d{1,15})$/
+/**
+ * Most digits of each part: 15 keeps both exact as JavaScript numbers. The
+ * Redis scripts parse ids by the same rule (`ID_RULE` in the gateway's
+ * `broker/redisScripts.ts`, tested against `parseId`).
+ */
+export const ID_PART_DIGITS = 15
+const ID_RE = new RegExp(`^(\\d{1,${ID_PART_DIGITS}})-(\\d{1,${ID_PART_DIGITS}})$`)
 
-/** The id that sorts before every real id: `lastEventId=0` replays everything. */
-export const ID_ZERO = "0-0"
+/**
+ * The start: a resume point before every message (`lastEventId=0` replays all
+ * retained history), and the position of a channel with no messages yet.
+ */
+export const START_ID = "0"
+/** The spellings of the start: `0`, and `0-0`, the id that sorts before every real one. */
+export const START_IDS: readonly string[] = [START_ID, "0-0"]
+
+/** Whether `id` means the start rather than a message to resume after. */
+export function isStartId(id: string): boolean {
+  return START_IDS.includes(id)
+}
 
 export function formatId(ms: number, seq: number): string {
   return `${ms}-${seq}`
@@ -19,7 +35,7 @@ export function formatId(ms: number, seq: number): string {
 
 /** Parses `ms-seq` (and `0`, meaning the start); null for anything else. */
 export function parseId(id: string): ParsedId | null {
-  if (id === "0") return { ms: 0, seq: 0 }
+  if (id === START_ID) return { ms: 0, seq: 0 }
   const m = ID_RE.exec(id)
   if (!m) return null
   return { ms: Number(m[1]), seq: Number(m[2]) }

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest"
-import { assertChannelName } from "./names.ts"
+import { CHANNEL_NAME_MAX, TOPIC_NAME_MAX } from "./limits.ts"
+import { assertChannelName, isValidChannelName, isValidTopicName } from "./names.ts"
+
+describe("name limits", () => {
+  it("are the ones limits.ts states: the longest name passes, one character more does not", () => {
+    expect(isValidChannelName("c".repeat(CHANNEL_NAME_MAX))).toBe(true)
+    expect(isValidChannelName("c".repeat(CHANNEL_NAME_MAX + 1))).toBe(false)
+    expect(isValidTopicName("t".repeat(TOPIC_NAME_MAX))).toBe(true)
+    expect(isValidTopicName("t".repeat(TOPIC_NAME_MAX + 1))).toBe(false)
+  })
+})
 
 describe("assertChannelName", () => {
   it('a missing channel says it is required, never "channel":"undefined"', () => {

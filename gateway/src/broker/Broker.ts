@@ -68,7 +68,7 @@ export interface Broker {
    */
   subscribe(channel: string, listener: BrokerListener, onInterrupted?: BrokerInterruption): Promise<() => void>
   /**
-   * Retained messages with id > `after` (all retained when `after` is "0"), oldest
+   * Retained messages with id > `after` (all retained when `after` is the start, `isStartId`), oldest
    * first, at most `limit` (0: none, only `newest`), and whether any may be missing.
    */
   read(channel: string, after: string, limit?: number): Promise<ReadResult>

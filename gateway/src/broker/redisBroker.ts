@@ -11,7 +11,7 @@ import type { LinkEvents, LinksOptions, RedisLinks } from "./redisLinks.ts"
 import { messageOfEntry, messagesOfLive, type StreamEntry } from "./redisMessages.ts"
 import { publishError, unavailable } from "./redisOutcome.ts"
 import { createReplayReads, type RawRead } from "./replayReads.ts"
-import { isStartId, resumeGap } from "./resumeGap.ts"
+import { resumeGap } from "./resumeGap.ts"
 import { createStandaloneLinks } from "./standaloneLinks.ts"
 import { envelopeTail } from "./storedMessage.ts"
 
@@ -310,8 +310,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
 
   async function readScript(channel: string, after: string, limit: number): Promise<RawRead> {
     const keys = redisKeysOf(prefix, channel)
-    const start = isStartId(after) ? "0" : after
-    const reply = (await links.reads.conduitRead(3, keys.stream, keys.meta, keys.index, start, limit, historySize, historyTtlMs, historyBytes)) as [string, number, string, StreamEntry[], string]
+    const reply = (await links.reads.conduitRead(3, keys.stream, keys.meta, keys.index, after, limit, historySize, historyTtlMs, historyBytes)) as [string, number, string, StreamEntry[], string]
     return { evictedThrough: reply[0] || null, holdsResumeId: reply[1] === 1, oldest: reply[2] || null, entries: reply[3], newest: reply[4] || null }
   }
 

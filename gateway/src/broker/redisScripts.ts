@@ -1,3 +1,5 @@
+import { ID_PART_DIGITS, START_IDS } from "@conduit/shared"
+
 /**
  * Lua run inside Redis, so that what must happen together does: id
  * assignment, idempotency, retention and the live fan-out of a publish are
@@ -10,21 +12,35 @@
  * a meta hash (`ev`: newest id gone, `b`: data bytes retained).
  */
 
+/**
+ * The id rule of `@conduit/shared` (`parseId`, `isStartId`), in Lua and built
+ * from its constants: `parse` answers what `parseId` does (nil where it is
+ * null), `is_start` what `isStartId` does. `redisScripts.test.ts` runs both on
+ * the same ids.
+ */
+export const ID_RULE = `
+local function is_start(id)
+  return ${START_IDS.map((start) => `id == '${start}'`).join(" or ")}
+end
+
+local function parse(id)
+  if is_start(id) then return 0, 0 end
+  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+  if not ms or #ms > ${ID_PART_DIGITS} or #seq > ${ID_PART_DIGITS} then return nil end
+  return tonumber(ms), tonumber(seq)
+end
+`
+
 // Shared helpers. Retention is exact (not `MAXLEN ~`): a count bound of 3
 // keeps 3, and the newest evicted id is known, which `$gap` needs; Redis
 // does not record ids removed by trimming. Every bound evicts from the head,
 // so one id (`ev`) says what is gone: it and everything older. `ev` only ever
 // moves forward: a node that saw an id the stream no longer holds (a failover
 // lost it) raises it there too (MARK_LOSS_SCRIPT).
-const HELPERS = `
+const HELPERS = `${ID_RULE}
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-
-local function parse(id)
-  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
-  return tonumber(ms), tonumber(seq)
 end
 
 local function cmp(a, b)
@@ -152,7 +168,7 @@ return out
 `
 
 /**
- * KEYS: stream, meta, index. ARGV: after ("0" = from the start), limit
+ * KEYS: stream, meta, index. ARGV: after (a start id: from the start), limit
  * (0: no entries), maxlen, ttl ms, max bytes. Trims first (age passes
  * without publishes). Returns [newest id gone or "", whether the stream
  * holds `after` (0|1), oldest retained id or "", entries after `after`,
@@ -165,13 +181,13 @@ local stream, meta, index = KEYS[1], KEYS[2], KEYS[3]
 local after, limit = ARGV[1], tonumber(ARGV[2])
 trim(stream, meta, index, tonumber(ARGV[4]), tonumber(ARGV[3]), tonumber(ARGV[5]))
 local holds = 0
-if after ~= '0' and #redis.call('XRANGE', stream, after, after) > 0 then holds = 1 end
+if not is_start(after) and #redis.call('XRANGE', stream, after, after) > 0 then holds = 1 end
 local first = redis.call('LINDEX', index, 0)
 local ev = redis.call('HGET', meta, 'ev')
 local newest = ev
 local last = redis.call('LINDEX', index, -1)
 if last and (not newest or cmp(index_id(last), newest) > 0) then newest = index_id(last) end
-local start = after == '0' and '-' or ('(' .. after)
+local start = is_start(after) and '-' or ('(' .. after)
 local entries = {}
 if limit > 0 then entries = redis.call('XRANGE', stream, start, '+', 'COUNT', limit) end
 return {ev or '', holds, first and index_id(first) or '', entries, newest or ''}

@@ -1,6 +1,6 @@
 import { compareIds } from "@conduit/shared"
 import type { StreamEntry } from "./redisMessages.ts"
-import { isStartId, type RetainedState } from "./resumeGap.ts"
+import type { RetainedState } from "./resumeGap.ts"
 
 /** What one read script call answers. */
 export interface RawRead extends RetainedState {
@@ -32,7 +32,8 @@ interface Group {
   requests: Request[]
 }
 
-const before = (a: string, b: string): boolean => (isStartId(a) ? !isStartId(b) : !isStartId(b) && compareIds(a, b) < 0)
+// The start parses as 0-0, before every message id.
+const before = (a: string, b: string): boolean => compareIds(a, b) < 0
 
 /**
  * Replay reads, bounded and shared. A resume storm (a thousand subscribers

@@ -1,7 +1,4 @@
-import { compareIds, type GapEventData } from "@conduit/shared"
-
-/** "0" (or "0-0") asks for all retained history rather than resuming after a message. */
-export const isStartId = (id: string): boolean => id === "0" || id === "0-0"
+import { compareIds, type GapEventData, isStartId } from "@conduit/shared"
 
 /** What a broker knows of a channel when a subscriber resumes from an id. */
 export interface RetainedState {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises"
-import { assertChannelName, CLOSE_EVENT, ConduitError, ErrorCode } from "@conduit/shared"
+import { assertChannelName, CLOSE_EVENT, ConduitError, ErrorCode, isStartId, START_ID } from "@conduit/shared"
 import { createParser } from "eventsource-parser"
 import { gatewayError } from "../sdk/publishTransport.ts"
 import { CLIENT_HELP, type Command, gatewayUrl, URL_OPTION } from "./Command.ts"
@@ -28,7 +28,7 @@ ${CLIENT_HELP}`,
   async run({ values, positionals }, io) {
     const channel = assertChannelName(positionals[0])
     const from = typeof values.from === "string" ? values.from : "none"
-    let lastEventId = from === "all" ? "0" : from === "none" ? undefined : from
+    let lastEventId = from === "all" ? START_ID : from === "none" ? undefined : from
     const credential = typeof values.token === "string" ? values.token : io.env.CONDUIT_SIGNING_KEY || undefined
     const base = gatewayUrl(values, io.env)
     const query = new URLSearchParams({ channel })
@@ -64,7 +64,7 @@ ${CLIENT_HELP}`,
           signal: stopped.signal,
           onOpen() {
             connectedOnce = true
-            const replay = lastEventId === "0" ? ", replaying history" : lastEventId ? `, resuming after ${lastEventId}` : ""
+            const replay = lastEventId !== undefined && isStartId(lastEventId) ? ", replaying history" : lastEventId ? `, resuming after ${lastEventId}` : ""
             io.stdout.write(format.meta(`connected to ${base}, channel ${channel}${replay}`))
           },
           onEvent(event, data, id) {

@@ -1,4 +1,4 @@
-import { assertChannelName, ConduitError, ErrorCode, isValidId } from "@conduit/shared"
+import { assertChannelName, ConduitError, ErrorCode, isValidId, START_ID } from "@conduit/shared"
 import type { RequestHandler } from "express"
 import { messageJson } from "../broker/storedMessage.ts"
 import type { GatewayContext } from "../GatewayContext.ts"
@@ -12,7 +12,7 @@ export function historyRoute(ctx: GatewayContext): RequestHandler {
   return async (req, res) => {
     ctx.auth.checkKey(bearerOf(req, false))
     const channel = assertChannelName(req.params.channel)
-    const after = queryString(req, "after") ?? "0"
+    const after = queryString(req, "after") ?? START_ID
     if (!isValidId(after)) throw new ConduitError(ErrorCode.INVALID_QUERY, "after must be a message id or 0")
     const rawLimit = queryString(req, "limit")
     const limit = rawLimit === undefined ? ctx.options.historySize : Number(rawLimit)

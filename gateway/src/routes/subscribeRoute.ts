@@ -1,13 +1,10 @@
-import { assertChannelName, type CloseReason, ConduitError, ErrorCode, isConduitError, isValidId } from "@conduit/shared"
+import { assertChannelName, type CloseReason, ConduitError, ErrorCode, isConduitError, isStartId, isValidId, START_ID } from "@conduit/shared"
 import type { Request, RequestHandler, Response } from "express"
 import type { GatewayContext } from "../GatewayContext.ts"
 import { presentedCredential } from "../http/credentials.ts"
 import { queryString, queryTopics } from "../http/queryParams.ts"
 import { closeFrame, frameOf, gapFrame, positionFrame, retryFrame } from "../stream/frames.ts"
 import { SseSession } from "../stream/SseSession.ts"
-
-/** The position of a channel with no messages: resuming from it replays everything. */
-const START_POSITION = "0"
 
 const SSE_HEADERS = {
   "Content-Type": "text/event-stream; charset=utf-8",
@@ -19,7 +16,7 @@ const SSE_HEADERS = {
 function resumeFrom(req: Parameters<RequestHandler>[0]): string | undefined {
   const header = req.headers["last-event-id"]
   const raw = typeof header === "string" && header !== "" ? header : queryString(req, "lastEventId")
-  if (raw === undefined) return queryString(req, "replay") === "all" ? "0" : undefined
+  if (raw === undefined) return queryString(req, "replay") === "all" ? START_ID : undefined
   if (raw.length > 40 || !isValidId(raw)) {
     throw new ConduitError(ErrorCode.INVALID_LAST_EVENT_ID, "Last-Event-ID must be an id this gateway sent, or 0")
   }
@@ -120,7 +117,7 @@ function openStream(ctx: GatewayContext): (req: Request, res: Response) => Promi
     try {
       await ctx.fanout.join(session)
       // A live-only stream reads no messages, only where the channel is: it starts there.
-      const history = await ctx.broker.read(channel, after ?? "0", after === undefined ? 0 : undefined)
+      const history = await ctx.broker.read(channel, after ?? START_ID, after === undefined ? 0 : undefined)
       if (session.closed) {
         if (session.closeReason === "disconnected") return // nobody left to answer
         res.setHeader("Connection", "close") // a closing gateway must not wait out a keep-alive
@@ -135,12 +132,13 @@ function openStream(ctx: GatewayContext): (req: Request, res: Response) => Promi
       ctx.hot.replayed += prelude.length - (gap ? 2 : 1)
       // Everything up to here was read (other topics included); live messages start after it.
       // Also after a gap: a resume point past the channel's newest must not hold back what comes.
-      const position = history.messages.at(-1)?.id ?? history.newest ?? START_POSITION
+      // A channel with no messages is at the start: resuming from there replays everything.
+      const position = history.messages.at(-1)?.id ?? history.newest ?? START_ID
       prelude.push(positionFrame(position))
       res.useChunkedEncodingByDefault = false // the body ends when the connection does
       res.writeHead(200, SSE_HEADERS)
       res.flushHeaders()
-      session.start(prelude, position === START_POSITION ? null : position)
+      session.start(prelude, isStartId(position) ? null : position)
       releaseRequestState(req, res)
     } catch (error) {
       session.discard()
