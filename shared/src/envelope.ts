@@ -1,3 +1,5 @@
+import type { RunEventStatus } from "./runStatus.ts"
+
 /** What every message looks like on the wire, in history and in the client. */
 export interface Envelope<TTopic extends string = string, TData = unknown> {
   /** `<unixMs>-<seq>`, assigned by the gateway, increasing per channel. */
@@ -32,7 +34,7 @@ export type RunWaiting =
 
 /** `data` of a `$run` message. */
 export interface RunEventData {
-  status: Exclude<RunStatus, "unknown">
+  status: RunEventStatus
   functionId?: string
   attempt?: number
   result?: unknown

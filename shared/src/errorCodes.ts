@@ -70,6 +70,8 @@ export const ErrorCode = {
   /** Functions runtime. */
   RUN_FAILED: "ERR_RUN_FAILED",
   RUN_CANCELLED: "ERR_RUN_CANCELLED",
+  /** A run store asked to record a run whose id it holds already: nothing was written. */
+  RUN_EXISTS: "ERR_RUN_EXISTS",
   UNKNOWN_FUNCTION: "ERR_UNKNOWN_FUNCTION",
 } as const
 
@@ -97,6 +99,8 @@ export const httpStatusOf: Partial<Record<ErrorCode, number>> = {
   ERR_UNSUPPORTED_MEDIA_TYPE: 415,
   ERR_NOT_FOUND: 404,
   ERR_UNKNOWN_FUNCTION: 404,
+  // Not answered by a route today; a conflict, never retried as a 5xx would be (isRetriable).
+  ERR_RUN_EXISTS: 409,
   ERR_METHOD_NOT_ALLOWED: 405,
   ERR_MALFORMED_REQUEST: 400,
   ERR_EXPECTATION_FAILED: 417,

@@ -9,7 +9,9 @@ import {
   ErrorCode,
   GAP_EVENT,
   type GapEventData,
+  isFinishedRunStatus,
   isValidId,
+  parseJson,
   POSITION_EVENT,
   retryableCodes,
   RUN_EVENT,
@@ -26,7 +28,6 @@ import { openEventStream, type StreamEnd } from "./openEventStream.ts"
 import { onVisibilityChange, pageHidden, whenVisible } from "./pageVisibility.ts"
 import { createReadGate } from "./readGate.ts"
 import { resolveToken } from "./resolveToken.ts"
-import { runEnded } from "./runEnded.ts"
 import { type AttemptEnd, ReconnectSchedule } from "./reconnectSchedule.ts"
 import { type Settings, settingsOf } from "./settingsOf.ts"
 import { sleep } from "./sleep.ts"
@@ -397,7 +398,7 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
     }
     // The end of a run gets a snapshot of its own, so an iterator that stops there
     // gets exactly the messages before it.
-    const ends = runEnded(run.status)
+    const ends = isFinishedRunStatus(run.status)
     if (ends) this.emits.now()
     this.patch(patch)
     if (ends) this.emits.now()
@@ -420,13 +421,5 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
     this.snapshot = Object.freeze({ ...next, isPaused, pauseReason: isPaused ? next.pauseReason : null })
     this.draft = {}
     for (const listener of [...this.listeners]) listener()
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
   }
 }

@@ -1,5 +1,5 @@
+import { isFinishedRunStatus } from "@conduit/shared"
 import type { ReadGate } from "./readGate.ts"
-import { runEnded } from "./runEnded.ts"
 import type { RealtimeSubscription } from "./types.ts"
 
 export interface MessageIteratorOptions {
@@ -28,7 +28,7 @@ export function messageIterator<M>(subscription: RealtimeSubscription<M>, option
   const take = () => {
     const snapshot = subscription.getSnapshot()
     const { connectionStatus, runStatus } = snapshot
-    ended = connectionStatus === "closed" || connectionStatus === "error" || (untilRunEnds && runEnded(runStatus))
+    ended = connectionStatus === "closed" || connectionStatus === "error" || (untilRunEnds && isFinishedRunStatus(runStatus))
     return snapshot
   }
   for (const m of take().messages.all) buffer.push(m)

@@ -1,5 +1,5 @@
 import { styleText } from "node:util"
-import { CLOSE_EVENT, ERROR_EVENT, GAP_EVENT, POSITION_EVENT, RUN_EVENT } from "@conduit/shared"
+import { CLOSE_EVENT, ERROR_EVENT, GAP_EVENT, parseJson, POSITION_EVENT, RUN_EVENT } from "@conduit/shared"
 
 type Style = Parameters<typeof styleText>[0]
 
@@ -58,12 +58,4 @@ export function createTailFormatter(color: boolean) {
 function clock(at: Date): string {
   const two = (n: number) => String(n).padStart(2, "0")
   return `${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}.${String(at.getMilliseconds()).padStart(3, "0")}`
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
 }

@@ -93,6 +93,7 @@ export type RunPatch = Partial<Pick<RunRecord, "state" | "attempt" | "result" | 
  * cancel from another node is never overwritten by the node running the run.
  */
 export interface RunStore {
+  /** Records a new run; ERR_RUN_EXISTS when the store holds its id already. */
   createRun(record: RunRecord): Promise<void>
   getRun(runId: string): Promise<RunRecord | undefined>
   /** Merges `patch` into the run; resolves with the updated record. */

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto"
-import { ConduitError, ErrorCode } from "@conduit/shared"
+import { ConduitError, ErrorCode, isFinishedRunStatus } from "@conduit/shared"
 import { abortableSleep } from "./abortableSleep.ts"
 import { checkFunctionConfig } from "./checkFunctionConfig.ts"
 import { type BullmqRunQueueOptions, createBullmqRunQueue } from "./bullmqRunQueue.ts"
@@ -62,7 +62,6 @@ export interface FunctionsRuntime {
 
 /** Tries of each store call the runtime makes (a blip must not fail a run). */
 export const BOOKKEEPING_TRIES = 5
-const FINISHED = new Set(["completed", "failed", "cancelled"])
 const idOf = (prefix: string) => `${prefix}_${randomBytes(12).toString("base64url")}`
 
 /** The functions runtime behind `conduit.createFunction` / `send` / `cancel`. */
@@ -183,7 +182,7 @@ export function createFunctionsRuntime(publisher: RunPublisher, options: Functio
       if (!(await store.requestCancel(runId))) throw notFound(runId)
       active.get(runId)?.abort(cancelledError(runId))
       const run = await store.getRun(runId)
-      if (run && !FINISHED.has(run.state)) await queue.wake(run.functionId, runId)
+      if (run && !isFinishedRunStatus(run.state)) await queue.wake(run.functionId, runId)
     },
 
     getRun: (runId) => store.getRun(runId),
@@ -192,7 +191,7 @@ export function createFunctionsRuntime(publisher: RunPublisher, options: Functio
       for (;;) {
         const record = await store.getRun(runId).catch(() => null)
         if (record === undefined) throw notFound(runId)
-        if (record && FINISHED.has(record.state)) return record
+        if (record && isFinishedRunStatus(record.state)) return record
         // Woken when an execution here ends the run (or this process gives up on it), else a look every 100 ms.
         const dropped = await new Promise<boolean>((resolve) => {
           const listeners = finished.get(runId) ?? new Set()

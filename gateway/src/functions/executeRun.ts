@@ -1,4 +1,4 @@
-import { assertChannelName, ConduitError, ErrorCode, isConduitError } from "@conduit/shared"
+import { assertChannelName, ConduitError, ErrorCode, type FinishedRunStatus, isConduitError, isFinishedRunStatus } from "@conduit/shared"
 import { createStepTools } from "./createStepTools.ts"
 import type { FunctionConfig, FunctionHandler } from "./FunctionConfig.ts"
 import { isRetriable, toRunError } from "./retryPolicy.ts"
@@ -37,9 +37,6 @@ export interface Runnable {
   handler: FunctionHandler<any, unknown>
 }
 
-const FINISHED = new Set(["completed", "failed", "cancelled"])
-type Terminal = "completed" | "failed" | "cancelled"
-
 /**
  * One execution of a run: the handler from the top, memoized steps returning
  * their results. An execution begins a new attempt unless the run was parked
@@ -50,7 +47,7 @@ export async function executeRun(runnable: Runnable, runId: string, signal: Abor
   const { store, durably } = deps
   let run = await durably(() => store.getRun(runId))
   // A job for a run the store no longer has (expired) or one already over: nothing to do.
-  if (!run || FINISHED.has(run.state)) return { kind: "ended" }
+  if (!run || isFinishedRunStatus(run.state)) return { kind: "ended" }
   const patch = (changes: RunPatch) => durably(() => store.updateRun(runId, { ...changes, updatedAt: new Date(deps.now()).toISOString() }))
 
   if (run.attempt === 0) {
@@ -62,7 +59,7 @@ export async function executeRun(runnable: Runnable, runId: string, signal: Abor
   const lifecycle = new RunLifecycle(deps.publisher, store, runId, run.functionId, run.channels)
   if (run.attempt > 0) lifecycle.continueAttempt(run.attempt)
 
-  async function end(state: Terminal, detail: { result?: unknown; error?: RunError }): Promise<ExecutionOutcome> {
+  async function end(state: FinishedRunStatus, detail: { result?: unknown; error?: RunError }): Promise<ExecutionOutcome> {
     try {
       const tries = Math.max(3, run!.maxAttempts)
       await retrying(() => lifecycle.finish({ status: state, ...detail }), { tries, delay: deps.retryDelay, sleep: deps.sleep })

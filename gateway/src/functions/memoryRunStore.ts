@@ -1,4 +1,4 @@
-import { ConduitError, ErrorCode } from "@conduit/shared"
+import { ConduitError, ErrorCode, isFinishedRunStatus } from "@conduit/shared"
 import { MAX_INBOX, type RunPatch, type RunRecord, type RunStore, type StepRecord, type Waiter } from "./RunStore.ts"
 
 export interface MemoryRunStoreOptions {
@@ -14,8 +14,6 @@ interface Entry {
   run: string
   steps: Map<string, string>
 }
-
-const FINISHED = new Set(["completed", "failed", "cancelled"])
 
 /**
  * The default `RunStore`: one process, records kept as JSON text so that
@@ -44,14 +42,14 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     // Map order is insertion order: the first finished entries are the oldest.
     for (const [runId, e] of runs) {
       if (runs.size <= maxRuns) return
-      if (FINISHED.has(read(e).state)) runs.delete(runId)
+      if (isFinishedRunStatus(read(e).state)) runs.delete(runId)
     }
   }
 
   return {
     async createRun(record) {
       if (runs.has(record.runId)) {
-        throw new ConduitError(ErrorCode.CONFIG, `run ${record.runId} already exists`, { details: { runId: record.runId } })
+        throw new ConduitError(ErrorCode.RUN_EXISTS, `run ${record.runId} already exists`, { details: { runId: record.runId } })
       }
       runs.set(record.runId, { run: JSON.stringify(record), steps: new Map() })
       if (runs.size > maxRuns) evict()

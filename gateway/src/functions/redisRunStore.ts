@@ -1,4 +1,4 @@
-import { ConduitError, ErrorCode } from "@conduit/shared"
+import { ConduitError, ErrorCode, isFinishedRunStatus } from "@conduit/shared"
 import { Redis, type RedisOptions } from "ioredis"
 import { MAX_INBOX, type RunEvent, type RunPatch, type RunRecord, type RunStore, type StepRecord, type Waiter } from "./RunStore.ts"
 
@@ -19,8 +19,6 @@ export interface RedisRunStore extends RunStore {
   /** Closes the connection the store opened. */
   close(): Promise<void>
 }
-
-const FINISHED = new Set(["completed", "failed", "cancelled"])
 
 // A run is a hash, one JSON-encoded field per record field, so updates merge
 // field by field: a cancel flag set on one node survives a patch from another.
@@ -138,14 +136,14 @@ export function createRedisRunStore(options: RedisRunStoreOptions): RedisRunStor
     async createRun(record) {
       const created = await redis.eval(CREATE, 1, runKey(record.runId), ...fieldsOf({ ...record }))
       if (created !== 1) {
-        throw new ConduitError(ErrorCode.CONFIG, `run ${record.runId} already exists`, { details: { runId: record.runId } })
+        throw new ConduitError(ErrorCode.RUN_EXISTS, `run ${record.runId} already exists`, { details: { runId: record.runId } })
       }
     },
     async getRun(runId) {
       return recordOf(await redis.hgetall(runKey(runId)))
     },
     async updateRun(runId, patch: RunPatch) {
-      const expire = patch.state !== undefined && FINISHED.has(patch.state) ? ttl : ""
+      const expire = patch.state !== undefined && isFinishedRunStatus(patch.state) ? ttl : ""
       const flat = (await redis.eval(UPDATE, 3, runKey(runId), stepsKey(runId), inboxKey(runId), expire, ...fieldsOf(patch))) as string[] | null
       const record = flat && recordOf(flat)
       if (!record) throw notFound(runId)

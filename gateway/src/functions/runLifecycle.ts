@@ -1,4 +1,4 @@
-import { type PublishInput, RUN_TOPIC, type RunEventData, type RunWaiting, type TopicRef } from "@conduit/shared"
+import { type FinishedRunStatus, type PublishInput, RUN_TOPIC, type RunEventData, type RunWaiting, type TopicRef } from "@conduit/shared"
 import type { RunStore } from "./RunStore.ts"
 
 /** How the runtime reaches the gateway: the `Conduit`'s own publish, either transport. */
@@ -11,7 +11,7 @@ export interface RunPublisher {
 
 const BATCH = 500
 
-type TerminalData = Omit<RunEventData, "functionId" | "attempt"> & { status: "completed" | "failed" | "cancelled" }
+type TerminalData = Omit<RunEventData, "functionId" | "attempt"> & { status: FinishedRunStatus }
 
 /**
  * The `$run` messages of one run, on every channel it touched. Each carries

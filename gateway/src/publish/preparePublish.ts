@@ -4,7 +4,9 @@ import {
   type ChannelDefinition,
   ConduitError,
   ErrorCode,
+  isRunEventStatus,
   type PublishInput,
+  RUN_STATUSES,
   RUN_TOPIC,
   validateData,
   type ValidationIssue,
@@ -17,7 +19,6 @@ export interface PublishLimits {
   maxBatchMessages: number
 }
 
-const RUN_STATUSES = new Set(["running", "waiting", "completed", "failed", "cancelled"])
 const MAX_ID_FIELD = 256
 
 /** `{channel,topic,data,…}` or `{messages:[…]}` → the list of inputs. */
@@ -106,8 +107,8 @@ function optionalIdField(name: string, value: unknown): void {
 
 function checkRunData(data: unknown): void {
   const status = (data as { status?: unknown } | null)?.status
-  if (typeof status !== "string" || !RUN_STATUSES.has(status)) {
-    throw new ConduitError(ErrorCode.VALIDATION, "$run data needs status running|waiting|completed|failed|cancelled", {
+  if (!isRunEventStatus(status)) {
+    throw new ConduitError(ErrorCode.VALIDATION, `$run data needs status ${RUN_STATUSES.join("|")}`, {
       details: { issues: [{ path: "status", message: "invalid run status" }] satisfies ValidationIssue[] },
     })
   }

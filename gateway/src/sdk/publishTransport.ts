@@ -1,4 +1,4 @@
-import { ConduitError, ErrorCode, type PublishInput, type SubscriptionToken } from "@conduit/shared"
+import { ConduitError, ErrorCode, parseJson, type PublishInput, type SubscriptionToken } from "@conduit/shared"
 import type { MintTokenInput } from "../auth/createAuth.ts"
 import type { Gateway } from "../createGateway.ts"
 
@@ -48,12 +48,4 @@ export function gatewayError(status: number, text: string): ConduitError {
   const code = (Object.values(ErrorCode) as string[]).includes(err?.code ?? "") ? (err!.code as ErrorCode) : ErrorCode.HTTP
   const { code: _c, message: _m, ...details } = (err ?? {}) as Record<string, unknown>
   return new ConduitError(code, err?.message ?? `gateway answered ${status}`, { details: { ...details, status } })
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
 }

@@ -31,7 +31,7 @@ export function runStoreContract(fresh: () => { store: RunStore; id: (name: stri
   it("refuses to create a run twice and reports unknown runs", async () => {
     const { store, id } = fresh()
     await store.createRun(runRecord(id("r1")))
-    await expect(store.createRun(runRecord(id("r1")))).rejects.toMatchObject({ code: "ERR_CONFIG" })
+    await expect(store.createRun(runRecord(id("r1")))).rejects.toMatchObject({ code: "ERR_RUN_EXISTS" })
     expect(await store.getRun(id("nope"))).toBeUndefined()
     await expect(store.updateRun(id("nope"), { state: "running" })).rejects.toMatchObject({ code: "ERR_NOT_FOUND" })
     await expect(store.addChannels(id("nope"), ["a"])).rejects.toMatchObject({ code: "ERR_NOT_FOUND" })
