@@ -158,8 +158,9 @@ describe("in a project outside the repository", () => {
     // npx runs npm exec → sh → node; the signal goes to the whole group, and node drains the streams.
     await dev.stop()
     await tail.waitFor(/\$close\s+shutdown: the gateway ends the stream/)
-    // Then it keeps trying, after the delay the gateway drew from shutdown's reconnect window (1–5 s).
-    await tail.waitFor(/· cannot reach the gateway at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\): reconnecting in [1-5]\d{3} ms/)
+    // The first reconnect waits a delay drawn from shutdown's window (1–5 s); refused, it retries at the base delay.
+    await tail.waitFor(/stream ended: reconnecting in [1-5]\d{3} ms/)
+    await tail.waitFor(/· cannot reach the gateway at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\): reconnecting in 1000 ms/)
     await tail.stop("SIGINT")
     console.log(`npx conduit tail:\n${tail.output()}`)
   })
