@@ -70,6 +70,8 @@ export const ErrorCode = {
   /** Functions runtime. */
   RUN_FAILED: "ERR_RUN_FAILED",
   RUN_CANCELLED: "ERR_RUN_CANCELLED",
+  /** A stream's source failed or was aborted, or its run's attempt ended first: the error marker's code. */
+  STREAM_ABORTED: "ERR_STREAM_ABORTED",
   UNKNOWN_FUNCTION: "ERR_UNKNOWN_FUNCTION",
 } as const
 

@@ -54,3 +54,13 @@ expectTypeOf(useReact({ url: "", channel: pipeline({ runId: "r" }) }).messages.b
 // A channel by name: untyped data, any topic.
 expectTypeOf(useReact({ url: "", channel: "plain" }).messages.all[0]!.data).toEqualTypeOf<unknown>()
 expectTypeOf<Snapshot["runStatus"]>().toEqualTypeOf<"unknown" | "running" | "waiting" | "completed" | "failed" | "cancelled">()
+
+// Streams: chunks typed by the topic schema's output, discriminated by topic, the same in every adapter.
+const streamOptions = { url: "", channel: pipeline({ runId: "r" }), topics: ["tokens", "length"] as const }
+const stream = useReact(streamOptions).messages.streams["s1"]
+expectTypeOf(useVue(streamOptions).value.messages.streams).toEqualTypeOf(useReact(streamOptions).messages.streams)
+expectTypeOf(get(realtime(streamOptions)).messages.streams).toEqualTypeOf(useReact(streamOptions).messages.streams)
+if (stream?.topic === "tokens") expectTypeOf(stream.chunks[0]).toEqualTypeOf<{ token: string } | undefined>()
+if (stream?.topic === "length") expectTypeOf(stream.chunks).toEqualTypeOf<readonly number[]>()
+expectTypeOf(stream?.text).toEqualTypeOf<string | undefined>()
+expectTypeOf(stream?.done).toEqualTypeOf<boolean | undefined>()
