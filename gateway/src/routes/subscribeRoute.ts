@@ -42,6 +42,10 @@ function releaseRequestState(req: IncomingMessage, res: ServerResponse): void {
   q._parsedUrl = undefined
   q.params = undefined
   ;(res as unknown as Record<string, unknown>).locals = undefined
+  // The credential was checked: the token (a few hundred bytes per stream) need not stay in memory, nor reach a heap dump.
+  delete req.headers.authorization
+  const raw = req.rawHeaders
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 13 && raw[i]!.toLowerCase() === "authorization") raw[i + 1] = ""
 }
 
 /** Why a stream closed before it started, as the error its request answers with. */

@@ -16,7 +16,8 @@ export type SendBatch = (inputs: PublishInput[]) => Promise<string[]>
 interface Pending {
   inputs: PublishInput[]
   bytes: number
-  channels: Set<string>
+  /** Its channels, each once. */
+  channels: string[]
   resolve(ids: string[]): void
   reject(error: unknown): void
 }
@@ -41,31 +42,41 @@ export function createPublishCoalescer(send: SendBatch, options: CoalesceOptions
   const maxMessages = options.maxMessages ?? 1000
   const maxBytes = options.maxBytes ?? 1024 * 1024
   const maxInFlight = options.maxInFlight ?? 4
+  const lookahead = 4 * maxMessages
+  // The queue is queue[head…]: taking a batch costs what it scans, never the length of the queue.
   let queue: Pending[] = []
+  let head = 0
   let scheduled = false
   let inFlight = 0
   const busy = new Map<string, number>() // channel → requests in flight holding it
 
   function schedule(): void {
-    if (scheduled || queue.length === 0 || inFlight >= maxInFlight) return
+    if (scheduled || head === queue.length || inFlight >= maxInFlight) return
     scheduled = true
     // setImmediate: after this turn's microtasks and I/O, so every publish of the turn is in the queue.
     setImmediate(flush)
   }
 
-  /** Takes what may leave now: queue order, no channel already in flight, nothing behind a held-back channel. */
+  /**
+   * Takes what may leave now: in queue order, skipping (and holding back
+   * every later message of) channels already in flight, until the batch is
+   * full. Looks at most `lookahead` publishes past a held one.
+   */
   function take(): Pending[] {
     const batch: Pending[] = []
     const held = new Set<string>()
-    const rest: Pending[] = []
+    const kept: Pending[] = []
     let count = 0
     let bytes = 0
-    let i = 0
-    for (; i < queue.length; i++) {
+    let i = head
+    const stop = Math.min(queue.length, head + lookahead)
+    for (; i < stop; i++) {
       const p = queue[i]!
-      if ([...p.channels].some((c) => busy.has(c) || held.has(c))) {
+      let blocked = false
+      for (const c of p.channels) if (busy.has(c) || held.has(c)) blocked = true
+      if (blocked) {
         for (const c of p.channels) held.add(c)
-        rest.push(p)
+        kept.push(p)
         continue
       }
       if (batch.length > 0 && (count + p.inputs.length > maxMessages || bytes + p.bytes > maxBytes)) break // full
@@ -73,13 +84,19 @@ export function createPublishCoalescer(send: SendBatch, options: CoalesceOptions
       count += p.inputs.length
       bytes += p.bytes
     }
-    queue = i === queue.length ? rest : rest.concat(queue.slice(i))
+    // What was held back goes back in place, in order, just before where the scan stopped.
+    head = i - kept.length
+    for (let k = 0; k < kept.length; k++) queue[head + k] = kept[k]!
+    if (head > 4096 && head * 2 > queue.length) {
+      queue = queue.slice(head)
+      head = 0
+    }
     return batch
   }
 
   function flush(): void {
     scheduled = false
-    while (inFlight < maxInFlight && queue.length > 0) {
+    while (inFlight < maxInFlight && head < queue.length) {
       const batch = take()
       if (batch.length === 0) return
       void run(batch)
@@ -88,7 +105,7 @@ export function createPublishCoalescer(send: SendBatch, options: CoalesceOptions
 
   async function run(batch: Pending[]): Promise<void> {
     inFlight++
-    const channels = new Set(batch.flatMap((p) => [...p.channels]))
+    const channels = new Set(batch.flatMap((p) => p.channels))
     for (const c of channels) busy.set(c, (busy.get(c) ?? 0) + 1)
     try {
       await sendAll(batch)
@@ -133,7 +150,8 @@ export function createPublishCoalescer(send: SendBatch, options: CoalesceOptions
       return new Promise<string[]>((resolve, reject) => {
         let bytes = 0
         for (const input of inputs) bytes += sizeOf(input)
-        queue.push({ inputs, bytes, channels: new Set(inputs.map((m) => m.channel)), resolve, reject })
+        const channels = inputs.length === 1 ? [inputs[0]!.channel] : [...new Set(inputs.map((m) => m.channel))]
+        queue.push({ inputs, bytes, channels, resolve, reject })
         schedule()
       })
     },
