@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
 import { renderChart } from "./lib/chart.mjs"
 import { runJson } from "./lib/processes.mjs"
-import { startBaseline, startConduit, startRedis } from "./lib/servers.mjs"
+import { hasNchan, startBaseline, startConduit, startNchan, startRedis } from "./lib/servers.mjs"
 import { fromFanout, fromLoadgen, fromStorm, summarize } from "./lib/summary.mjs"
 import { formatStormTable, formatTable } from "./lib/table.mjs"
 import { scenarios } from "./scenarios.mjs"
@@ -51,9 +51,14 @@ function serversFor(scenario, redis) {
   const list = [{ name: "conduit", start: () => startConduit({}), loadgen: "conduit", fanout: "conduit" }]
   if (redis) list.push({ name: "conduit (redis)", start: () => startConduit({ redis }), loadgen: "conduit", fanout: "conduit" })
   if (scenario.kind === "storm") return list // the baseline keeps no history to resume from
+  if (scenario.via) return list // the SDK and NDJSON are Conduit's own: their target is absolute
   list.push({ name: "baseline (socket)", start: () => startBaseline("socket"), loadgen: "baseline", fanout: "raw" })
   if (!args.quick && scenario.kind === "fanout" && scenario.subs >= 10000 && scenario.channels === 1) {
     list.push({ name: "baseline (res.write)", start: () => startBaseline("res"), loadgen: "baseline", fanout: "raw" })
+  }
+  // nchan speaks the baseline's /sub and /pub (one message per request: no batch endpoint); skipped where nginx is not installed.
+  if (hasNchan() && scenario.batch === 1 && (scenario.kind === "fanout" || scenario.id === "pub-single")) {
+    list.push({ name: "nginx + nchan", start: () => startNchan(), loadgen: "baseline", fanout: "nchan" })
   }
   return list
 }
@@ -66,9 +71,11 @@ function withFlags(argv, flags, key) {
 }
 
 function loadgenArgv(s, server, target) {
+  // The SDK publisher imports the gateway package from its sources.
+  const node = s.via === "sdk" ? ["node", "--conditions=@conduit/source", "--import", "tsx"] : ["node"]
   return withFlags(
-    ["node", `${here}loadgen/loadgen.mjs`, "--target", target.loadgen, "--port", server.port, "--pid", server.pids.join(",")],
-    { subs: s.subs, channels: s.channels, msgs: s.msgs, rate: s.rate, batch: s.batch, payload: s.payload, settle: s.settle, lanes: s.lanes, depth: s.depth },
+    [...node, `${here}loadgen/loadgen.mjs`, "--target", target.loadgen, "--port", server.port, "--pid", server.pids.join(",")],
+    { subs: s.subs, channels: s.channels, msgs: s.msgs, rate: s.rate, batch: s.batch, payload: s.payload, settle: s.settle, lanes: s.lanes, depth: s.depth, via: s.via },
     server.key,
   )
 }
@@ -135,16 +142,21 @@ async function main() {
   const rows = []
   try {
     for (const s of plan) {
-      for (const harness of s.kind === "storm" ? ["loadgen"] : harnesses) {
+      for (const harness of s.kind === "storm" || s.via ? ["loadgen"] : harnesses) {
         const targets = serversFor(s, redis)
         const runs = targets.map(() => [])
         // Alternate servers within each repeat, so drift on a shared box hits both alike.
         for (let rep = 1; rep <= repeat; rep++) {
           for (let i = 0; i < targets.length; i++) runs[i].push(await measure(s, targets[i], harness, rep))
         }
-        const group = targets.map((t, i) => summarize(s, t.name, harness, runs[i]))
+        const group = targets.map((t, i) => ({ ...summarize(s, t.name, harness, runs[i]), target: s.target ?? null }))
         const base = group.find((r) => r.server.startsWith("baseline"))
-        for (const r of group) r.ratio = r === base || !base?.perS || r.server.startsWith("baseline") ? null : r.perS / base.perS
+        const nchan = group.find((r) => r.server === "nginx + nchan")
+        for (const r of group) {
+          const peer = r.server.startsWith("baseline") || r === nchan
+          r.ratio = peer || !base?.perS ? null : r.perS / base.perS
+          r.nchanRatio = peer || !nchan?.perS ? null : r.perS / nchan.perS
+        }
         rows.push(...group)
       }
     }
@@ -156,7 +168,8 @@ async function main() {
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`
   console.log(`\n$ ${command}\n${table}\n`)
   console.log("deliveries/s = unique deliveries ÷ (last delivery − first publish); publish rows: 1 subscriber, so messages/s end to end.")
-  console.log("× base = conduit ÷ baseline (socket) in this run. cpu = % of one core in the publish window; box % = both cores busy.")
+  console.log("× base = conduit ÷ baseline (socket) in this run, × nchan = conduit ÷ nginx + nchan (1 worker; column absent without nginx).")
+  console.log("cpu = % of one core in the publish window; box % = both cores busy.")
   if (args["no-save"]) return
   const stamp = started.toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-")
   const dir = `${here}results`

@@ -9,6 +9,7 @@ const COLUMNS = [
   ["server", (r) => r.server + (r.harness === "loadgen" ? "" : ` [${r.harness}]`), "l"],
   ["deliveries/s", (r) => int(r.perS), "r"],
   ["× base", (r) => (r.ratio === null ? "" : `${r.ratio.toFixed(2)}×`), "r"],
+  ["× nchan", (r) => (r.nchanRatio === null || r.nchanRatio === undefined ? "" : `${r.nchanRatio.toFixed(2)}×`), "r"],
   ["p50 ms", (r) => ms(r.p50), "r"],
   ["p99 ms", (r) => ms(r.p99), "r"],
   ["lost/dup/reord", (r) => `${r.lost}/${r.duplicated}/${r.reordered}${r.failedConnects + r.publishErrors ? " !" : ""}`, "r"],
@@ -16,6 +17,7 @@ const COLUMNS = [
   ["cpu srv/cli %", (r) => `${int(r.serverCpuPct)}/${int(r.clientCpuPct)}`, "r"],
   ["cli ELU", (r) => (r.clientElu === null ? "–" : r.clientElu.toFixed(2)), "r"],
   ["box %", (r) => int(r.machineBusyPct), "r"],
+  ["target", (r) => (r.target ? `${r.perS >= r.target ? "met" : "MISSED"}: ≥ ${int(r.target)}/s` : ""), "l"],
 ]
 
 /** Rows as a fixed-width text table. `ratio` is set by the caller (conduit ÷ same-scenario baseline). */

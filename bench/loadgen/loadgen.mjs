@@ -9,6 +9,7 @@ import { expectedOn } from "./deliveryCheck.mjs"
 import { createHistogram, merge, summarize } from "./histogram.mjs"
 import { cpuSeconds, machineTicks, rssKb } from "./procStats.mjs"
 import { publish } from "./publisher.mjs"
+import { publishViaNdjson, publishViaSdk } from "./viaPublishers.mjs"
 import { targets } from "./targets.mjs"
 
 const { values: a } = parseArgs({
@@ -33,6 +34,8 @@ const { values: a } = parseArgs({
     key: { type: "string" },
     topic: { type: "string", default: "bench" },
     label: { type: "string", default: "" },
+    /** How messages are published: raw HTTP requests (`http`), the Conduit SDK (`sdk`), one NDJSON request (`ndjson`). */
+    via: { type: "string", default: "http" },
   },
 })
 const num = (k) => {
@@ -166,11 +169,14 @@ async function main() {
   const elu0 = await Promise.all(workers.map((w) => ask(w, "elu", "elu")))
   let endedBy = "idle"
   if (cfg.msgs > 0) {
-    const publishing = publish({
-      ...cfg,
-      headers: authHeader,
-      requestOf: (items) => target.requestOf(items, channelName, a.topic),
-    }).then((p) => (pub = p))
+    const via = { ...cfg, key: a.key, channelName, topic: a.topic }
+    const publishing = (
+      a.via === "sdk"
+        ? publishViaSdk(via)
+        : a.via === "ndjson"
+          ? publishViaNdjson(via)
+          : publish({ ...cfg, headers: authHeader, requestOf: (items) => target.requestOf(items, channelName, a.topic) })
+    ).then((p) => (pub = p))
     endedBy = await waitForDeliveries(workers, expected, publishing)
   }
   const cpu1 = { server: serverCpu(), client: process.cpuUsage(cpu0.client), machine: machineTicks(), at: performance.now() }
@@ -196,7 +202,7 @@ async function main() {
     label: a.label,
     target: a.target,
     started,
-    config: { subs: cfg.subs, channels: cfg.channels, msgs: cfg.msgs, rate: cfg.rate, batch: cfg.batch, payload: cfg.payload, lanes: cfg.lanes, depth: cfg.depth, workers: cfg.workers, tokens: tokens !== null },
+    config: { subs: cfg.subs, channels: cfg.channels, msgs: cfg.msgs, rate: cfg.rate, batch: cfg.batch, payload: cfg.payload, lanes: cfg.lanes, depth: cfg.depth, workers: cfg.workers, tokens: tokens !== null, via: a.via },
     connect: { ...connect, failures },
     server: {
       rssBeforeKb: rssBefore,

@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test"
 import { startCutProxy } from "./support/cutProxy.ts"
 import { expectFinished, FRAMEWORKS, panel, review, startRun, tokensOf } from "./support/demoPage.ts"
 import { DEMO_RUN } from "./support/demoRun.ts"
-import { historyOf, waitForCompletion } from "./support/runHistory.ts"
+import { historyOf, tokenMessages, waitForCompletion } from "./support/runHistory.ts"
 import { MAIN_PORT, MAIN_URL } from "./support/servers.ts"
 
 test("a network cut mid-run: every panel ends with every token exactly once, in order", async ({ page, context }) => {
@@ -31,7 +31,7 @@ test("a network cut mid-run: every panel ends with every token exactly once, in 
     }
     // The run goes on without them: wait until tokens were published that no panel received.
     await expect
-      .poll(async () => (await historyOf(MAIN_URL, runId)).filter((m) => m.topic === "tokens").length)
+      .poll(async () => tokenMessages(await historyOf(MAIN_URL, runId)).length)
       .toBeGreaterThan(Math.max(...shownAtCut) + 2)
     const restoredAt = Date.now()
     proxy.restore()
@@ -44,7 +44,7 @@ test("a network cut mid-run: every panel ends with every token exactly once, in 
     }
     // The cut really was mid-run: tokens were created while the panels were cut off.
     const history = await waitForCompletion(MAIN_URL, runId)
-    const duringCut = history.filter((m) => m.topic === "tokens" && Date.parse(m.createdAt) >= cutAt && Date.parse(m.createdAt) <= restoredAt)
+    const duringCut = tokenMessages(history).filter((m) => Date.parse(m.createdAt) >= cutAt && Date.parse(m.createdAt) <= restoredAt)
     expect(duringCut.length).toBeGreaterThan(0)
     expect(Math.max(...shownAtCut)).toBeLessThan(DEMO_RUN.tokens.length)
     // Each panel came back with a resume id (Last-Event-ID), not a fresh replay.

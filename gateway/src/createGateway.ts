@@ -14,10 +14,11 @@ import { createMemoryBroker } from "./broker/memoryBroker.ts"
 import { createRedisBroker } from "./broker/redisBroker.ts"
 import type { GatewayOptions } from "./config/GatewayOptions.ts"
 import { type ResolvedOptions, resolveOptions } from "./config/resolveOptions.ts"
-import { createRouter } from "./createRouter.ts"
+import { corsOf, createHotRoutes, createRouter, onRefusal } from "./createRouter.ts"
 import type { GatewayContext } from "./GatewayContext.ts"
 import { answerClientError, writeRawError } from "./http/answerClientError.ts"
-import { assertBodyFits } from "./http/assertBodyFits.ts"
+import { createFastPath } from "./http/createFastPath.ts"
+import { assertRequestFits } from "./http/requestHead.ts"
 import { createLogger } from "./http/createLogger.ts"
 import { expressMessages } from "./http/expressMessages.ts"
 import { createRateLimiter } from "./http/rateLimiter.ts"
@@ -26,7 +27,7 @@ import { errorHandler } from "./http/sendError.ts"
 import { writeError } from "./http/writeError.ts"
 import { createMetrics } from "./metrics/createMetrics.ts"
 import { createChannelRegistry } from "./publish/channelRegistry.ts"
-import { preparePublish } from "./publish/preparePublish.ts"
+import { createPublisher } from "./publish/createPublisher.ts"
 import { topicInput } from "./sdk/topicInput.ts"
 import { Fanout } from "./stream/Fanout.ts"
 import { createFunctionsRuntime, type FunctionsRuntime } from "./functions/createFunctionsRuntime.ts"
@@ -49,10 +50,19 @@ export interface Gateway {
   readonly functions: FunctionsRuntime
   readonly options: ResolvedOptions
   readonly logger: Logger
-  /** Starts an HTTP server for `app`. Port 0 picks a free one. */
-  listen(options?: { port?: number; host?: string }): Promise<{ url: string; port: number; server: Server }>
-  /** Publishes in-process, with the same checks as `POST /v1/publish`. */
-  publish(input: PublishInput | PublishInput[]): Promise<{ ids: string[] }>
+  /**
+   * Starts an HTTP server for `app`. Port 0 picks a free one. `fastPath`
+   * (default true) serves `POST /v1/publish` and `GET /v1/subscribe` outside
+   * Express, with the same rules and answers (`createFastPath`); false sends
+   * every request through the Express app.
+   */
+  listen(options?: { port?: number; host?: string; fastPath?: boolean }): Promise<{ url: string; port: number; server: Server }>
+  /**
+   * Publishes in-process, with the same checks as `POST /v1/publish`;
+   * `requestKey` is its `Idempotency-Key` (a repeat within `requestKeyTtlMs`
+   * publishes nothing and gets the first ids).
+   */
+  publish(input: PublishInput | PublishInput[], options?: { requestKey?: string }): Promise<{ ids: string[] }>
   /** Mints a subscription token, as `POST /v1/tokens` does. */
   mintToken(input: MintTokenInput): Promise<SubscriptionToken>
   /**
@@ -67,7 +77,7 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
   const options = resolveOptions(input)
   const logger = createLogger(options.logger, options.logLevel)
   const ownsBroker = options.broker === undefined
-  const bounds = { historySize: options.historySize, historyTtlMs: options.historyTtlMs, historyBytes: options.historyBytes }
+  const bounds = { historySize: options.historySize, historyTtlMs: options.historyTtlMs, historyBytes: options.historyBytes, requestKeyTtlMs: options.requestKeyTtlMs }
   const redis = options.redisUrl ? { url: options.redisUrl } : options.redisCluster?.length ? { cluster: options.redisCluster } : null
   const broker =
     options.broker ??
@@ -107,25 +117,8 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
     )
   }
 
-  async function publishInputs(inputs: unknown[]): Promise<string[]> {
-    if (ctx.closing.value) throw new ConduitError(ErrorCode.SHUTTING_DOWN, "gateway is shutting down")
-    const prepared = await preparePublish(inputs, options, ctx.registry)
-    if (!broker.isReady()) throw new ConduitError(ErrorCode.BROKER_UNAVAILABLE, "broker unavailable; retry")
-    let results
-    try {
-      results = await broker.publish(prepared)
-    } catch (error) {
-      // A broker's own answer (unavailable, outcome unknown, too many idempotency keys) stands as it is;
-      // anything else did not confirm the publish, which may have happened.
-      if (error instanceof ConduitError) throw error
-      throw new ConduitError(ErrorCode.OUTCOME_UNKNOWN, "the broker did not confirm the publish; retry with the same idempotencyKey", { cause: error })
-    }
-    let duplicates = 0
-    for (const r of results) if (r.duplicate) duplicates++
-    ctx.metrics.published.inc(results.length - duplicates)
-    if (duplicates > 0) ctx.metrics.duplicates.inc(duplicates)
-    return results.map((r) => r.id)
-  }
+  const publisher = createPublisher(ctx)
+  const publishInputs = (inputs: unknown[]) => publisher.publish(inputs)
 
   const functions = createFunctionsRuntime(
     {
@@ -137,7 +130,8 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
       ...(options.redisUrl ? { redis: { url: options.redisUrl, prefix: options.redisPrefix ?? "conduit:", redisOptions: { lazyConnect: true } } } : {}),
     },
   )
-  const router = createRouter(ctx, publishInputs, (events) => functions.send(events))
+  const hotRoutes = createHotRoutes(ctx, publisher)
+  const router = createRouter(ctx, hotRoutes, (events) => functions.send(events))
   const app = express()
   app.disable("x-powered-by")
   app.set("query parser", "simple")
@@ -159,7 +153,11 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
     functions,
     options,
     logger,
-    async listen({ port = 0, host = "127.0.0.1" } = {}) {
+    async listen({ port = 0, host = "127.0.0.1", fastPath = true } = {}) {
+      const fast = fastPath
+        ? createFastPath({ ...hotRoutes, maxRequestBytes: options.maxRequestBytes, cors: corsOf(ctx), onRefusal: onRefusal(ctx) })
+        : null
+      const handle = fast ? (req: IncomingMessage, res: ServerResponse) => fast(req, res) || app(req, res) : app
       // Slowloris: headers must arrive within headersTimeoutMs; Node checks that every connectionsCheckingInterval.
       const server = createServer(
         {
@@ -170,7 +168,7 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
           requireHostHeader: false,
           ...expressMessages(app),
         },
-        app,
+        handle,
       )
       servers.add(server)
       // Sockets that never sent a request (browser and undici preconnects):
@@ -185,7 +183,7 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
       server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
         // Node would send `100 Continue` at once: a body the gateway will refuse is refused instead.
         try {
-          assertBodyFits(req.headers, options.maxRequestBytes)
+          assertRequestFits(req, options.maxRequestBytes)
         } catch (error) {
           return writeError(res, error as ConduitError)
         }
@@ -209,8 +207,8 @@ export function createGateway(input: GatewayOptions = {}): Gateway {
       const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address
       return { url: `http://${shownHost}:${address.port}`, port: address.port, server }
     },
-    async publish(message) {
-      return { ids: await publishInputs(Array.isArray(message) ? message : [message]) }
+    async publish(message, publishOptions) {
+      return { ids: await publisher.publish(Array.isArray(message) ? message : [message], publishOptions) }
     },
     mintToken: (tokenInput) => ctx.auth.mintToken(tokenInput),
     async close() {

@@ -1,4 +1,5 @@
 import type { RunEventStatus } from "./runStatus.ts"
+import type { StreamTag } from "./streamTag.ts"
 
 /** What every message looks like on the wire, in history and in the client. */
 export interface Envelope<TTopic extends string = string, TData = unknown> {
@@ -11,6 +12,8 @@ export interface Envelope<TTopic extends string = string, TData = unknown> {
   readonly createdAt: string
   /** The function run that published it, when any. */
   readonly runId?: string
+  /** Set on the messages of a stream (`publish(topicRef, stream)`): which stream, where in it. */
+  readonly stream?: StreamTag
   /** `data` for topic messages, `run` for `$run` lifecycle messages. */
   readonly kind: "data" | "run"
 }
@@ -23,6 +26,8 @@ export interface PublishInput {
   runId?: string
   /** A repeat within the retention window returns the original id, publishes nothing. */
   idempotencyKey?: string
+  /** A message of a stream: see `StreamTag` (the SDK's streaming `publish` sets it). */
+  stream?: StreamTag
 }
 
 export type RunStatus = "unknown" | "running" | "waiting" | "completed" | "failed" | "cancelled"

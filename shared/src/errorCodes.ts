@@ -72,6 +72,8 @@ export const ErrorCode = {
   RUN_CANCELLED: "ERR_RUN_CANCELLED",
   /** A run store asked to record a run whose id it holds already: nothing was written. */
   RUN_EXISTS: "ERR_RUN_EXISTS",
+  /** A stream's source failed or was aborted, or its run's attempt ended first: the error marker's code. */
+  STREAM_ABORTED: "ERR_STREAM_ABORTED",
   UNKNOWN_FUNCTION: "ERR_UNKNOWN_FUNCTION",
 } as const
 

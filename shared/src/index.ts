@@ -31,6 +31,8 @@ export { assertChannelName, assertTopicName, isValidChannelName, isValidTopicNam
 export { reconnectDelay, reconnectWindow } from "./reconnectWindow.ts"
 export { encodeSseFrame } from "./sseFrame.ts"
 export type { SseFrame } from "./sseFrame.ts"
+export { checkStreamTag, endsStream, isStreamMarker, STREAM_ID_MAX, STREAM_TAKE_MAX } from "./streamTag.ts"
+export type { StreamTag } from "./streamTag.ts"
 export { TOKEN_ALGORITHM, TOKEN_AUDIENCE, TOKEN_ISSUER } from "./tokenClaims.ts"
 export type { SubscriptionToken, SubscriptionTokenClaims } from "./tokenClaims.ts"
 export { topicRefOf } from "./topicRefOf.ts"

@@ -6,8 +6,14 @@ export const DEFAULTS = {
   historyTtlMs: 5 * 60_000,
   /** Bytes of serialized `data` retained per channel. */
   historyBytes: 16 * 1024 * 1024,
-  /** Idempotency keys the memory broker remembers at once. */
+  /** Idempotency keys the memory broker remembers at once (and, apart, as many request keys). */
   idempotencyKeys: 1_000_000,
+  /**
+   * How long a publish request's key (`Idempotency-Key`) is remembered: long
+   * enough for a retry of that request (the SDK stops retrying well within
+   * it), short enough not to cap a sustained publish rate.
+   */
+  requestKeyTtlMs: 60_000,
   heartbeatMs: 15_000,
   maxMessageBytes: 512 * 1024,
   maxBatchMessages: 1000,

@@ -10,6 +10,7 @@ import {
   GAP_EVENT,
   type GapEventData,
   isFinishedRunStatus,
+  isStreamMarker,
   isValidId,
   parseJson,
   POSITION_EVENT,
@@ -20,6 +21,7 @@ import {
 } from "@conduit/shared"
 import type { EventSourceMessage } from "eventsource-parser"
 import { appendMessages, NO_MESSAGES } from "./appendMessages.ts"
+import { assembleStreams } from "./assembleStreams.ts"
 import { createEmitSchedule, type EmitSchedule } from "./emitSchedule.ts"
 import { type Checked, checkMessage } from "./checkMessage.ts"
 import { connectTarget, type ConnectTarget } from "./connectTarget.ts"
@@ -62,6 +64,8 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   /** Changes since the last emitted snapshot. */
   private draft: { -readonly [K in keyof Snapshot<Envelope>]?: Snapshot<Envelope>[K] } = {}
   private added: Envelope[] = []
+  /** Stream messages (chunks and markers) since the last emitted snapshot, in order. */
+  private streamed: Envelope[] = []
   private readonly emits: EmitSchedule
   /** Id of the newest applied message: the dedupe bound and the resume point. */
   private lastId: string | null = null
@@ -358,6 +362,8 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
 
   private check(envelope: Envelope): void | Promise<void> {
     if (this.isDuplicate(envelope.id)) return
+    // A stream's start, end or error marker carries no chunk (data null): only `messages.streams` takes it.
+    if (envelope.stream && isStreamMarker(envelope.stream)) return this.applyStreamMarker(envelope)
     const checked: Checked | Promise<Checked> = this.settings.validate ? checkMessage(this.channel!, envelope) : { ok: true, message: envelope }
     if (checked instanceof Promise) return checked.then((c) => this.applyChecked(envelope.id, c))
     this.applyChecked(envelope.id, checked)
@@ -370,9 +376,17 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   private applyChecked(id: string, checked: Checked): void {
     if (this.isDuplicate(id)) return
     this.lastId = id
-    if (checked.ok) this.added.push(checked.message)
-    else this.draft.error = checked.error
+    if (checked.ok) {
+      this.added.push(checked.message)
+      if (checked.message.stream) this.streamed.push(checked.message)
+    } else this.draft.error = checked.error
     this.patch({ lastEventId: id })
+  }
+
+  private applyStreamMarker(envelope: Envelope): void {
+    this.lastId = envelope.id
+    this.streamed.push(envelope)
+    this.patch({ lastEventId: envelope.id })
   }
 
   /**
@@ -412,10 +426,14 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   }
 
   private emit(): void {
-    if (this.added.length === 0 && Object.keys(this.draft).length === 0) return
-    const added = this.added
+    if (this.added.length === 0 && this.streamed.length === 0 && Object.keys(this.draft).length === 0) return
+    const { added, streamed } = this
     this.added = []
-    const messages = appendMessages(this.draft.messages ?? this.snapshot.messages, added, this.settings.historyLimit)
+    this.streamed = []
+    const limit = this.settings.historyLimit
+    // After a reset the draft holds the emptied messages (streams too): append to those.
+    const previous = this.draft.messages ?? this.snapshot.messages
+    const messages = appendMessages(previous, added, limit, assembleStreams(previous.streams, streamed, limit))
     const next = { ...this.snapshot, ...this.draft, messages }
     const isPaused = next.connectionStatus === "paused"
     this.snapshot = Object.freeze({ ...next, isPaused, pauseReason: isPaused ? next.pauseReason : null })

@@ -85,3 +85,12 @@ expectTypeOf(inngestStyle.messages.byTopic.tokens?.data.token).toEqualTypeOf<str
 const inngestOptions = { channel: pipeline({ runId: "r" }), topics, token: () => getRealtimeToken("r"), key: "k", pauseOnHidden: false, historyLimit: null }
 expectTypeOf(useVue(inngestOptions).value.messages.byTopic.status?.data.message).toEqualTypeOf<string | undefined>()
 expectTypeOf(get(realtime(inngestOptions)).messages.byTopic.status?.data.message).toEqualTypeOf<string | undefined>()
+// Streams: chunks typed by the topic schema's output, discriminated by topic, the same in every adapter.
+const streamOptions = { url: "", channel: pipeline({ runId: "r" }), topics: ["tokens", "length"] as const }
+const stream = useReact(streamOptions).messages.streams["s1"]
+expectTypeOf(useVue(streamOptions).value.messages.streams).toEqualTypeOf(useReact(streamOptions).messages.streams)
+expectTypeOf(get(realtime(streamOptions)).messages.streams).toEqualTypeOf(useReact(streamOptions).messages.streams)
+if (stream?.topic === "tokens") expectTypeOf(stream.chunks[0]).toEqualTypeOf<{ token: string } | undefined>()
+if (stream?.topic === "length") expectTypeOf(stream.chunks).toEqualTypeOf<readonly number[]>()
+expectTypeOf(stream?.text).toEqualTypeOf<string | undefined>()
+expectTypeOf(stream?.done).toEqualTypeOf<boolean | undefined>()

@@ -1,6 +1,7 @@
 import type { Envelope } from "@conduit/shared"
+import { NO_STREAMS } from "./assembleStreams.ts"
 import { topicMessages } from "./topicMessages.ts"
-import type { Messages } from "./types.ts"
+import type { Messages, Streams } from "./types.ts"
 
 /** `messages` of a subscription that has received nothing. */
 export const NO_MESSAGES: Messages<any> = Object.freeze({
@@ -8,6 +9,7 @@ export const NO_MESSAGES: Messages<any> = Object.freeze({
   byTopic: Object.freeze({}),
   last: undefined,
   delta: Object.freeze([]),
+  streams: NO_STREAMS,
 })
 
 /**
@@ -72,7 +74,7 @@ function stateOf(previous: Messages<Envelope>): State {
   return { logs, version: 0, all: viewOf(logs.all), topics: new Map([...logs.topics].map(([t, log]) => [t, viewOf(log)])) }
 }
 
-function snapshotOf(state: State, last: Envelope | undefined, delta: readonly Envelope[]): Messages<Envelope> {
+function snapshotOf(state: State, last: Envelope | undefined, delta: readonly Envelope[], streams: Streams<Envelope>): Messages<Envelope> {
   const byTopic: Record<string, readonly Envelope[]> = {}
   for (const [topic, view] of state.topics) Object.defineProperty(byTopic, topic, { enumerable: true, get: () => topicArrayOf(view) })
   const { all } = state
@@ -83,6 +85,7 @@ function snapshotOf(state: State, last: Envelope | undefined, delta: readonly En
     byTopic: Object.freeze(byTopic),
     last,
     delta: Object.freeze(delta.slice()),
+    streams,
   }) as Messages<Envelope>
   states.set(messages, state)
   return messages
@@ -92,14 +95,19 @@ function snapshotOf(state: State, last: Envelope | undefined, delta: readonly En
  * The next `messages`: `added` appended in order, the oldest dropped past
  * `limit`, `byTopic` regrouped, `delta` = `added`. O(added), not O(limit):
  * the arrays are slices of logs that successive snapshots share, built only
- * when read, and a topic that got nothing new keeps its array. The previous
- * value never changes.
+ * when read, and a topic that got nothing new keeps its array. `streams`
+ * (from `assembleStreams`) is carried as given. The previous value never changes.
  */
-export function appendMessages(previous: Messages<Envelope>, added: readonly Envelope[], limit: number): Messages<Envelope> {
+export function appendMessages(
+  previous: Messages<Envelope>,
+  added: readonly Envelope[],
+  limit: number,
+  streams: Streams<Envelope> = previous.streams,
+): Messages<Envelope> {
   if (added.length === 0) {
-    if (previous.delta.length === 0) return previous
+    if (previous.delta.length === 0 && streams === previous.streams) return previous
     const state = states.get(previous)
-    return state ? snapshotOf(state, previous.last, []) : { ...previous, delta: NO_MESSAGES.delta }
+    return state ? snapshotOf(state, previous.last, [], streams) : { ...previous, delta: NO_MESSAGES.delta, streams }
   }
   const { logs, topics: views } = stateOf(previous)
   const changed = new Set<string>()
@@ -127,5 +135,5 @@ export function appendMessages(previous: Messages<Envelope>, added: readonly Env
     }
   }
   const version = ++logs.version
-  return snapshotOf({ logs, version, all: viewOf(all), topics }, added[added.length - 1], added)
+  return snapshotOf({ logs, version, all: viewOf(all), topics }, added[added.length - 1], added, streams)
 }

@@ -134,6 +134,36 @@ export interface SubscribeOptions<C extends ChannelInstance<any> | string = Chan
 /** One topic's messages, in order; its own fields are those of the newest (`id`, `data`, …). */
 export type TopicMessages<M> = 0 extends 1 & M ? readonly any[] & Envelope<string, any> : readonly M[] & M
 
+/** What a subscriber has of one stream (`publish(topicRef, stream)`), built from its messages as they arrive. */
+export interface StreamState<M = Envelope> {
+  /** The stream id (`envelope.stream.id`). */
+  readonly id: string
+  readonly topic: M extends { topic: infer T } ? T : string
+  /** The take shown: a retried run's new attempt replaces the failed one's take. */
+  readonly take: string
+  readonly runId?: string
+  /** The chunks' data so far, in order (validated by the topic schema like any message). */
+  readonly chunks: readonly (M extends { data: infer D } ? D : unknown)[]
+  /** How many chunks so far. */
+  readonly count: number
+  /** The chunks joined, while every chunk is a string (a token stream); undefined once one is not. */
+  readonly text: string | undefined
+  /** The end or error marker arrived: nothing more will be added. */
+  readonly done: boolean
+  /** Why the stream ended early: the source failed or was aborted (`ERR_STREAM_ABORTED` and the like). */
+  readonly error: ConduitError | null
+  /** A message of the take was not received (it began before retained history, or a `$gap` cut it). */
+  readonly incomplete: boolean
+  /** Id of the newest message applied to the stream. */
+  readonly lastId: string
+}
+
+/** The stream of each topic, discriminated by `topic` like messages. */
+export type StreamOf<M> = M extends unknown ? StreamState<M> : never
+
+/** Streams by id, in the order they (re)started. */
+export type Streams<M> = { readonly [streamId: string]: StreamOf<M> | undefined }
+
 export interface Messages<M> {
   /** Every received data message, in order, at most `historyLimit`. */
   readonly all: readonly M[]
@@ -147,6 +177,12 @@ export interface Messages<M> {
   readonly last: M | undefined
   /** The messages added since the previous snapshot. */
   readonly delta: readonly M[]
+  /**
+   * Streams assembled from their chunks (see `StreamState`), at most
+   * `historyLimit`. Their chunks are in `all` and `byTopic` too, as ordinary
+   * messages; start, end and error markers are only here.
+   */
+  readonly streams: Streams<M>
 }
 
 /** What every adapter renders: immutable, replaced (never mutated) on change. */

@@ -6,6 +6,8 @@ import type { PanelOptions } from "../realtimeOptions.ts"
 export default function ReactPanel({ options }: { options: PanelOptions }) {
   const { connectionStatus, runStatus, messages, result, error, gap, lastEventId } = useRealtime(options)
   const request = messages.byTopic.approval?.at(-1)?.data
+  // The run's token stream, assembled by the client (a retried attempt's take replaces the failed one's).
+  const tokens = Object.values(messages.streams).find((s) => s?.topic === "tokens")
   return (
     <article className="panel" data-testid="panel-react">
       <header>
@@ -37,9 +39,9 @@ export default function ReactPanel({ options }: { options: PanelOptions }) {
       )}
       <section>
         <h3>Tokens</h3>
-        <p className="tokens" data-testid="tokens">
-          {(messages.byTopic.tokens ?? []).map((m) => (
-            <span key={m.id} className="token" data-testid="token">{m.data.token}</span>
+        <p className="tokens" data-testid="tokens" data-done={tokens?.done ?? false}>
+          {(tokens?.topic === "tokens" ? tokens.chunks : []).map((c, i) => (
+            <span key={i} className="token" data-testid="token">{c.token}</span>
           ))}
         </p>
       </section>

@@ -8,7 +8,14 @@ export interface WireMessage {
   data: unknown
   createdAt: string
   runId?: string
+  /** On the messages of a stream (the demo's tokens): see StreamTag in @conduit/shared. */
+  stream?: { id: string; take: string; seq: number; start?: true; end?: true; error?: { code: string; message: string } }
   kind: "data" | "run"
+}
+
+/** The token messages of a run: the token stream's chunks, not its start and end markers (data null). */
+export function tokenMessages(history: WireMessage[]): WireMessage[] {
+  return history.filter((m) => m.topic === "tokens" && m.data !== null)
 }
 
 /** The demo's channel for a run (gateway/src/demo). */
@@ -80,7 +87,7 @@ export function expectedFrom(history: WireMessage[]): { statuses: string[]; toke
   const completed = history.find((m) => m.topic === "$run" && (m.data as { status?: string }).status === "completed")
   return {
     statuses: history.filter((m) => m.topic === "status").map((m) => (m.data as { message: string }).message),
-    tokens: history.filter((m) => m.topic === "tokens").map((m) => (m.data as { token: string }).token),
+    tokens: tokenMessages(history).map((m) => (m.data as { token: string }).token),
     result: (completed?.data as { result?: unknown } | undefined)?.result,
   }
 }

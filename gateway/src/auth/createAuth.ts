@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto"
+import { hash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto"
 import {
   ConduitError,
   ErrorCode,
@@ -196,5 +196,6 @@ function grantedTopics(topics: readonly string[], runEvents: boolean): string[] 
 }
 
 function digest(value: string): Buffer {
-  return createHash("sha256").update(value).digest()
+  // One-shot: no Hash object per publish request.
+  return hash("sha256", value, "buffer")
 }

@@ -1,4 +1,4 @@
-import type { Envelope, GapEventData } from "@conduit/shared"
+import type { Envelope, GapEventData, StreamTag } from "@conduit/shared"
 
 /**
  * A message as the broker holds it: its id, its topic and its SSE frame,
@@ -23,6 +23,18 @@ export interface PreparedMessage {
   kind: Envelope["kind"]
   runId?: string
   idempotencyKey?: string
+  /** Set on the messages of a stream (checked: `checkStreamTag`). */
+  stream?: StreamTag
+}
+
+export interface PublishOptions {
+  /**
+   * The request's key: a publish with a key seen within the request-key
+   * window (`requestKeyTtlMs`) publishes nothing and answers the first one's
+   * ids, all duplicates. One key per request, remembered briefly, is what
+   * lets a sender retry a whole batch safely without a key per message.
+   */
+  requestKey?: string
 }
 
 export interface PublishResult {
@@ -60,7 +72,7 @@ export type BrokerInterruption = () => void
  */
 export interface Broker {
   /** Assigns ids, stores history, notifies listeners. Order within a channel is input order. */
-  publish(messages: PreparedMessage[]): Promise<PublishResult[]>
+  publish(messages: PreparedMessage[], options?: PublishOptions): Promise<PublishResult[]>
   /**
    * Starts live delivery for a channel. Resolves once the subscription is
    * live: anything published after that reaches the listener, in order and

@@ -98,4 +98,19 @@ describe("memory broker", () => {
     expect((await broker.read("c", y!.id)).gap).toBeNull()
     await broker.close()
   })
+
+  it("answers a request key seen within requestKeyTtlMs with the first ids, and forgets it after: one key per request, not per message", async () => {
+    let now = 1_000_000
+    const broker = createMemoryBroker({ requestKeyTtlMs: 1000, idempotencyKeys: 2, now: () => now })
+    const first = await broker.publish([msg(1), msg(2)], { requestKey: "r1" })
+    expect(await broker.publish([msg(1), msg(2)], { requestKey: "r1" })).toEqual(first.map((r) => ({ id: r.id, duplicate: true })))
+    expect((await broker.read("c", "0")).messages).toHaveLength(2)
+    // Room for two request keys at once, whatever the messages: past it, refused until one expires.
+    await broker.publish([msg(3)], { requestKey: "r2" })
+    await expect(broker.publish([msg(4)], { requestKey: "r3" })).rejects.toMatchObject({ code: "ERR_RATE_LIMITED" })
+    now += 1000
+    const later = await broker.publish([msg(1), msg(2)], { requestKey: "r1" })
+    expect(later.every((r) => !r.duplicate)).toBe(true)
+    await broker.close()
+  })
 })

@@ -1,5 +1,5 @@
 import { DEFAULTS, formatId, nextId, type ParsedId } from "@conduit/shared"
-import type { Broker, BrokerListener, PreparedMessage, PublishResult, ReadResult, StoredMessage } from "./Broker.ts"
+import type { Broker, BrokerListener, PreparedMessage, PublishOptions, PublishResult, ReadResult, StoredMessage } from "./Broker.ts"
 import { HistoryBuffer } from "./historyBuffer.ts"
 import { IdempotencyCache } from "./idempotencyCache.ts"
 import { resumeGap } from "./resumeGap.ts"
@@ -18,6 +18,12 @@ export interface MemoryBrokerOptions {
    * a key is never forgotten early. @default 1000000
    */
   idempotencyKeys?: number
+  /**
+   * How long a publish request's key (`PublishOptions.requestKey`) is
+   * remembered, ms; at most `idempotencyKeys` of them at once, apart from the
+   * message keys. @default 60000
+   */
+  requestKeyTtlMs?: number
   /** Clock, for tests. @default Date.now */
   now?: () => number
 }
@@ -40,6 +46,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
   const now = options.now ?? Date.now
   const channels = new Map<string, ChannelState>()
   const idempotency = new IdempotencyCache(historyTtlMs, options.idempotencyKeys ?? DEFAULTS.idempotencyKeys)
+  const requests = new IdempotencyCache(options.requestKeyTtlMs ?? DEFAULTS.requestKeyTtlMs, options.idempotencyKeys ?? DEFAULTS.idempotencyKeys)
 
   const stateOf = (channel: string): ChannelState => {
     let state = channels.get(channel)
@@ -54,6 +61,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
   const sweep = setInterval(() => {
     const t = now()
     idempotency.sweep(t)
+    requests.sweep(t)
     for (const [name, state] of channels) {
       state.history.expire(t)
       if (state.history.size === 0 && state.listeners.size === 0) channels.delete(name)
@@ -63,8 +71,10 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
 
   const keyOf = (m: PreparedMessage): string | undefined => (m.idempotencyKey === undefined ? undefined : `${m.channel}\0${m.idempotencyKey}`)
 
-  function publish(messages: PreparedMessage[]): Promise<PublishResult[]> {
+  function publish(messages: PreparedMessage[], { requestKey }: PublishOptions = {}): Promise<PublishResult[]> {
     const t = now()
+    const answered = requestKey === undefined ? undefined : requests.get(requestKey, t)
+    if (answered !== undefined) return Promise.resolve(answered.split(",").map((id) => ({ id, duplicate: true })))
     // All or nothing: room for the batch's new keys is checked before anything is published.
     const newKeys = new Set<string>()
     for (const m of messages) {
@@ -73,6 +83,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
     }
     try {
       idempotency.reserve(newKeys.size, t)
+      if (requestKey !== undefined) requests.reserve(1, t)
     } catch (error) {
       return Promise.reject(error)
     }
@@ -88,7 +99,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
       const state = stateOf(m.channel)
       state.last = nextId(state.last, t)
       const id = formatId(state.last.ms, state.last.seq)
-      const stored = storeMessage(id, state.channelJson, m.topic, m.dataJson, envelopeTail(m.runId, m.kind))
+      const stored = storeMessage(id, state.channelJson, m.topic, m.dataJson, envelopeTail(m.runId, m.kind, m.stream))
       state.history.push(stored, t, Buffer.byteLength(m.dataJson))
       if (key !== undefined) idempotency.set(key, id, t)
       const list = fresh.get(state)
@@ -96,6 +107,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
       else fresh.set(state, [stored])
       results.push({ id, duplicate: false })
     }
+    if (requestKey !== undefined) requests.set(requestKey, results.map((r) => r.id).join(","), t)
     for (const [state, list] of fresh) for (const listener of state.listeners) listener(list)
     return Promise.resolve(results)
   }

@@ -32,6 +32,17 @@ function collector() {
 }
 
 describe("redis broker: ids, envelope, live fan-out", () => {
+  it("answers a request key seen before with the first ids and publishes nothing; the key expires after requestKeyTtlMs", async () => {
+    const a = await node({ requestKeyTtlMs: 300 })
+    const channel = fresh()
+    const other = fresh()
+    const batch = [msg(channel, 1), msg(other, 2), msg(channel, 3)]
+    const first = await a.publish(batch, { requestKey: "rk" })
+    expect(await a.publish(batch, { requestKey: "rk" })).toEqual(first.map((r) => ({ id: r.id, duplicate: true })))
+    expect((await a.read(channel, "0")).messages.map(dataOf)).toEqual([1, 3])
+    await expect.poll(async () => (await a.publish(batch, { requestKey: "rk" }))[0]!.duplicate, { timeout: 5000 }).toBe(false)
+  })
+
   it("assigns Redis stream ids, strictly increasing, and builds the same envelope JSON as the memory broker", async () => {
     const a = await node()
     const channel = fresh()

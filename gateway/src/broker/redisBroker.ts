@@ -2,7 +2,7 @@ import { compareIds, ConduitError, DEFAULTS, ErrorCode } from "@conduit/shared"
 import calculateSlot from "cluster-key-slot"
 import type { RedisOptions } from "ioredis"
 import type { Logger } from "pino"
-import type { Broker, BrokerInterruption, BrokerListener, PreparedMessage, PublishResult, ReadResult, StoredMessage } from "./Broker.ts"
+import type { Broker, BrokerInterruption, BrokerListener, PreparedMessage, PublishOptions, PublishResult, ReadResult, StoredMessage } from "./Broker.ts"
 import { createClusterLinks } from "./clusterLinks.ts"
 import type { LiveModeSetting } from "./liveMode.ts"
 import { MessageCache } from "./messageCache.ts"
@@ -26,6 +26,8 @@ export interface RedisBrokerOptions {
   historySize?: number
   /** Age bound of retained messages, ms; idempotency keys are remembered as long. @default 300000 */
   historyTtlMs?: number
+  /** How long a publish request's key (`Idempotency-Key`, the SDK's retries) is remembered, ms. @default 60000 */
+  requestKeyTtlMs?: number
   /** Bytes of serialized `data` retained per channel; the oldest go first. @default 16777216 */
   historyBytes?: number
   /**
@@ -90,6 +92,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   const historySize = options.historySize ?? DEFAULTS.historySize
   const historyTtlMs = options.historyTtlMs ?? DEFAULTS.historyTtlMs
   const historyBytes = options.historyBytes ?? DEFAULTS.historyBytes
+  const requestKeyTtlMs = options.requestKeyTtlMs ?? DEFAULTS.requestKeyTtlMs
   const { logger } = options
   const live = new Map<string, LiveChannel>() // by Pub/Sub channel name
   /** Channels whose subscription was lost, with the newest id delivered then: checked for data Redis lost. */
@@ -243,22 +246,24 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   }
 
   /** One script call for channels that may share one (all of them on one server, one slot's on a cluster). */
-  async function publishGroup(groups: [string, number[]][], messages: PreparedMessage[], results: PublishResult[]): Promise<void> {
+  async function publishGroup(groups: [string, number[]][], messages: PreparedMessage[], results: PublishResult[], requestKey: string | undefined): Promise<void> {
     const keyList: string[] = []
     for (const [channel] of groups) {
       const keys = redisKeysOf(prefix, channel)
       keyList.push(keys.stream, keys.meta, keys.index)
     }
-    const args: (string | number)[] = [links.mode() ?? "P", historySize, historyTtlMs, historyBytes, groups.length]
+    const args: (string | number)[] = [links.mode() ?? "P", historySize, historyTtlMs, historyBytes, groups.length, requestKey === undefined ? 0 : requestKeyTtlMs]
     for (const [channel, indexes] of groups) {
       const keys = redisKeysOf(prefix, channel)
       args.push(keys.live, indexes.length)
       for (const i of indexes) {
         const m = messages[i]!
         if (m.idempotencyKey !== undefined) keyList.push(keys.idempotency(m.idempotencyKey))
-        args.push(m.topic, envelopeTail(m.runId, m.kind), m.dataJson, m.idempotencyKey === undefined ? 0 : keyList.length)
+        args.push(m.topic, envelopeTail(m.runId, m.kind, m.stream), m.dataJson, m.idempotencyKey === undefined ? 0 : keyList.length)
       }
     }
+    // In the slot of the group's first channel: a retry groups the same messages the same way, so finds it.
+    if (requestKey !== undefined) keyList.push(redisKeysOf(prefix, groups[0]![0]).request(requestKey))
     const reply = (await links.cmd.conduitPublish(keyList.length, ...keyList, ...args)) as ScriptReply
     let r = 0
     for (const [, indexes] of groups) {
@@ -269,7 +274,8 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     }
   }
 
-  async function publish(messages: PreparedMessage[]): Promise<PublishResult[]> {
+  async function publish(messages: PreparedMessage[], publishOptions: PublishOptions = {}): Promise<PublishResult[]> {
+    const { requestKey } = publishOptions
     if (!links.isReady() || links.mode() === null) throw unavailable()
     const byChannel = new Map<string, number[]>()
     messages.forEach((m, i) => {
@@ -281,7 +287,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     if (!links.cluster) {
       // One script: the whole request is published, or none of it.
       try {
-        await publishGroup([...byChannel], messages, results)
+        await publishGroup([...byChannel], messages, results, requestKey)
       } catch (error) {
         throw publishError(error)
       }
@@ -296,7 +302,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
       else bySlot.set(slot, [entry])
     }
     for (const slot of bySlot.keys()) if (!links.canSend(slot)) throw unavailable(new Error(`no connection to the primary of slot ${slot} yet`))
-    const outcomes = await Promise.allSettled([...bySlot.values()].map((groups) => publishGroup(groups, messages, results)))
+    const outcomes = await Promise.allSettled([...bySlot.values()].map((groups) => publishGroup(groups, messages, results, requestKey)))
     const failures = outcomes.flatMap((o) => (o.status === "rejected" ? [publishError(o.reason)] : []))
     if (failures.length === 0) return results
     const noneDone = failures.length === outcomes.length && failures.every((f) => f.code !== ErrorCode.OUTCOME_UNKNOWN)

@@ -10,6 +10,8 @@ export interface RedisChannelKeys {
   live: string
   /** Key remembering the id an idempotency key was published under. */
   idempotency(key: string): string
+  /** Key remembering the ids a publish request (its request key) was answered with, for its part on this channel's slot. */
+  request(key: string): string
 }
 
 /**
@@ -26,5 +28,6 @@ export function redisKeysOf(prefix: string, channel: string): RedisChannelKeys {
     index: `${base}:index`,
     live: `${base}:live`,
     idempotency: (key) => `${base}:idem:${key}`,
+    request: (key) => `${base}:req:${key}`,
   }
 }

@@ -99,11 +99,14 @@ end
 /**
  * One publish request, all or nothing: every channel of the batch (in a
  * cluster, every channel of the batch in this slot).
- * KEYS: per channel stream, meta, index; then the batch's idempotency keys.
+ * KEYS: per channel stream, meta, index; then the batch's idempotency keys;
+ * then, with a request key, that key last.
  * ARGV: "S" (SPUBLISH) or "P" (PUBLISH), maxlen, ttl ms, max bytes, channel
- * count, then per channel: live channel name, message count, then per
- * message: topic, tail, data, index into KEYS of its idempotency key (0: none).
- * Returns [id, duplicate (0|1), …] per message, in channel then input order.
+ * count, request key ttl ms (0: no request key), then per channel: live
+ * channel name, message count, then per message: topic, tail, data, index
+ * into KEYS of its idempotency key (0: none).
+ * Returns [id, duplicate (0|1), …] per message, in channel then input order;
+ * a request key seen before answers its first ids, all duplicates.
  * Live payload: 4 lines per new message (id, topic, tail, data); none of them
  * can hold a raw newline.
  */
@@ -117,8 +120,20 @@ for k = 3 * channels + 1, #KEYS do
   local err = check_type(KEYS[k], 'string')
   if err then return err end
 end
+local rkttl = tonumber(ARGV[6])
+if rkttl > 0 then
+  local seen = redis.call('GET', KEYS[#KEYS])
+  if seen then
+    local again = {}
+    for id in string.gmatch(seen, '[^,]+') do
+      again[#again + 1] = id
+      again[#again + 1] = 1
+    end
+    return again
+  end
+end
 local out = {}
-local at = 6
+local at = 7
 for c = 1, channels do
   local stream, meta, index = KEYS[3 * c - 2], KEYS[3 * c - 1], KEYS[3 * c]
   local live_name, count = ARGV[at], tonumber(ARGV[at + 1])
@@ -163,6 +178,11 @@ for c = 1, channels do
     redis.call('PEXPIRE', index, ttl + 1000)
     redis.call(ARGV[1] == 'S' and 'SPUBLISH' or 'PUBLISH', live_name, table.concat(live, '\\n'))
   end
+end
+if rkttl > 0 then
+  local ids = {}
+  for i = 1, #out, 2 do ids[#ids + 1] = out[i] end
+  redis.call('SET', KEYS[#KEYS], table.concat(ids, ','), 'PX', rkttl)
 end
 return out
 `

@@ -1,13 +1,14 @@
-import { ConduitError, encodeSseFrame, type Envelope, ErrorCode } from "@conduit/shared"
+import { ConduitError, encodeSseFrame, type Envelope, ErrorCode, type StreamTag } from "@conduit/shared"
 import type { StoredMessage } from "./Broker.ts"
 
 // Every node builds a message's bytes itself (the Redis broker from the parts
 // Redis holds, since Redis assigns the id): one function, so the same parts
 // always give the same bytes on every node and in both brokers.
 
-/** The envelope after `createdAt`: `,"runId":…,"kind":"…"}`. Never holds a raw line break. */
-export function envelopeTail(runId: string | undefined, kind: Envelope["kind"]): string {
-  return `${runId === undefined ? "" : `,"runId":${JSON.stringify(runId)}`},"kind":"${kind}"}`
+/** The envelope after `createdAt`: `,"runId":…,"stream":{…},"kind":"…"}`. Never holds a raw line break. */
+export function envelopeTail(runId: string | undefined, kind: Envelope["kind"], stream?: StreamTag): string {
+  const run = runId === undefined ? "" : `,"runId":${JSON.stringify(runId)}`
+  return `${run}${stream === undefined ? "" : `,"stream":${JSON.stringify(stream)}`},"kind":"${kind}"}`
 }
 
 const LINE_BREAK = /[\r\n]/

@@ -52,6 +52,14 @@ export interface GatewayOptions {
    * early. (On Redis, keys live in Redis, bounded by its memory.) @default 1000000
    */
   idempotencyKeys?: number
+  /**
+   * How long a publish request's `Idempotency-Key` is remembered, ms: a
+   * repeat within it publishes nothing and gets the first answer's ids. The
+   * SDK puts one on every publish request it may retry (not one per
+   * message), so its retries never cap a sustained publish rate. The memory
+   * broker holds at most `idempotencyKeys` of them at once. @default 60000
+   */
+  requestKeyTtlMs?: number
   /** Heartbeat comment interval, ms. @default 15000 */
   heartbeatMs?: number
   /** Largest serialized `data` accepted, bytes. @default 524288 */

@@ -39,6 +39,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayOpt
     historyTtlMs: int("CONDUIT_HISTORY_TTL_MS"),
     historyBytes: int("CONDUIT_HISTORY_BYTES"),
     idempotencyKeys: int("CONDUIT_IDEMPOTENCY_KEYS"),
+    requestKeyTtlMs: int("CONDUIT_REQUEST_KEY_TTL_MS"),
     heartbeatMs: int("CONDUIT_HEARTBEAT_MS"),
     maxMessageBytes: int("CONDUIT_MAX_MESSAGE_BYTES"),
     maxRequestBytes: int("CONDUIT_MAX_REQUEST_BYTES"),

@@ -25,6 +25,7 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     historyTtlMs: options.historyTtlMs ?? DEFAULTS.historyTtlMs,
     historyBytes: options.historyBytes ?? DEFAULTS.historyBytes,
     idempotencyKeys: options.idempotencyKeys ?? DEFAULTS.idempotencyKeys,
+    requestKeyTtlMs: options.requestKeyTtlMs ?? DEFAULTS.requestKeyTtlMs,
     heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULTS.maxMessageBytes,
     maxBatchMessages: options.maxBatchMessages ?? DEFAULTS.maxBatchMessages,
@@ -54,7 +55,7 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     // Without dev mode and without a key nothing can publish or mint: the gateway would answer 401 to everything.
     throw new ConduitError(ErrorCode.CONFIG, "dev mode is off (CONDUIT_DEV=0) but no CONDUIT_SIGNING_KEY is set: set a key, or leave dev mode on")
   }
-  for (const name of ["historySize", "historyTtlMs", "historyBytes", "idempotencyKeys", "heartbeatMs", "maxMessageBytes", "maxBatchMessages", "maxRequestBytes", "slowConsumerBytes", "tokenTtlSeconds", "maxTokenTtlSeconds", "retryMs", "headersTimeoutMs"] as const) {
+  for (const name of ["historySize", "historyTtlMs", "historyBytes", "idempotencyKeys", "requestKeyTtlMs", "heartbeatMs", "maxMessageBytes", "maxBatchMessages", "maxRequestBytes", "slowConsumerBytes", "tokenTtlSeconds", "maxTokenTtlSeconds", "retryMs", "headersTimeoutMs"] as const) {
     const value = resolved[name]
     if (!Number.isInteger(value) || value <= 0) {
       throw new ConduitError(ErrorCode.CONFIG, `${name} must be a positive integer`, { details: { option: name, value } })

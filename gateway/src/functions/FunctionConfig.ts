@@ -1,4 +1,5 @@
 import type { ChannelInstance, TopicInput, TopicRef } from "@conduit/shared"
+import type { PublishedStream, StreamSource } from "../sdk/publishStream.ts"
 import type { EventMatch } from "./eventMatch.ts"
 import type { Duration } from "./parseDuration.ts"
 import type { RunEvent } from "./RunStore.ts"
@@ -64,12 +65,20 @@ export interface PublishMessage {
 
 /**
  * `publish(topicRef, data)`, or `publish({ channel, topic, data })`:
- * validated, immediate, sent again by every attempt that reaches it.
+ * validated, immediate, sent again by every attempt that reaches it. Given a
+ * `ReadableStream` or `AsyncIterable`, `publish(topicRef, stream)` publishes a
+ * stream (`StreamTag`) under an id stable across attempts
+ * (`runId:publish:<n>`, the n-th stream this execution publishes): a retry's
+ * new take replaces the failed attempt's, so subscribers never see it twice.
  */
 export interface RunPublish {
+  <R extends TopicRef>(topic: R, stream: StreamSource<TopicInput<R>>): Promise<PublishedStream>
   <R extends TopicRef>(topic: R, data: TopicInput<R>): Promise<{ id: string }>
   (message: PublishMessage): Promise<{ id: string }>
 }
+
+/** What `step.realtime.stream` returns (and memoizes): the stream and what it carried. */
+export type RunStreamResult = Omit<PublishedStream, "ids">
 
 /** Durable building blocks: each is memoized per run under its id. */
 export interface Step {
@@ -98,6 +107,14 @@ export interface Step {
      * and even a crash between publishing and memoizing, deliver it once.
      */
     publish<R extends TopicRef>(id: string, topic: R, data: TopicInput<R>): Promise<{ id: string }>
+    /**
+     * Streams `source` (a `ReadableStream` or `AsyncIterable` of chunks) to
+     * a topic once per run, as stream `runId:stepId`: once it finished, its
+     * result (`{ streamId, take, count, text? }`) is memoized and retries do
+     * not stream it again. A failed or interrupted attempt's take is replaced
+     * by the next attempt's (subscribers show one copy, never both).
+     */
+    stream<R extends TopicRef>(id: string, topic: R, source: StreamSource<TopicInput<R>>): Promise<RunStreamResult>
   }
 }
 

@@ -49,10 +49,10 @@ export interface RunRecord {
 
 /** What a finished step left behind, memoized per run and step id. */
 export interface StepRecord {
-  kind: "run" | "sleep" | "publish" | "wait"
+  kind: "run" | "sleep" | "publish" | "wait" | "stream"
   /** Whether the step finished; a started sleep or wait is stored unfinished with its wake time. */
   done: boolean
-  /** `step.run`'s return value, `{ id }` of a durable publish, the event a wait received (null at its timeout). Absent for `undefined`. */
+  /** `step.run`'s return value, `{ id }` of a durable publish, the event a wait received (null at its timeout), a stream's `RunStreamResult`. Absent for `undefined`. */
   result?: unknown
   /** Unix ms a `step.sleep` ends, or a `step.waitForEvent` times out. */
   wakeAt?: number

@@ -1,10 +1,12 @@
 import { ConduitError, ErrorCode, isConduitError, type RunWaiting, type TopicRef, topicRefOf } from "@conduit/shared"
 import { expectedValue, sameJson, valueAt } from "./eventMatch.ts"
-import type { PublishMessage, RunPublish, Step, WaitForEventOptions } from "./FunctionConfig.ts"
+import { isStreamSource, type StreamSource } from "../sdk/publishStream.ts"
+import type { PublishMessage, RunPublish, RunStreamResult, Step, WaitForEventOptions } from "./FunctionConfig.ts"
 import { ParkSignal } from "./parkSignal.ts"
 import { parseDuration } from "./parseDuration.ts"
 import { cancelledError } from "./retryPolicy.ts"
 import type { RunLifecycle, RunPublisher } from "./runLifecycle.ts"
+import { RunStreams } from "./runStreams.ts"
 import type { RunEvent, RunPatch, RunRecord, RunStore, StepRecord } from "./RunStore.ts"
 import { toJson } from "./toJson.ts"
 
@@ -29,6 +31,8 @@ export interface StepTools {
   cancelObserved(): boolean
   /** Set once a step parked the run (even if the handler caught the signal). */
   parked(): ParkSignal | undefined
+  /** Streams this execution published: waited for (aborted first, when it failed) once the handler returned. */
+  streams: RunStreams
 }
 
 // runId:stepId must fit the gateway's 256-character idempotency key.
@@ -44,6 +48,7 @@ export function createStepTools(scope: AttemptScope): StepTools {
   const { run, store, publisher, lifecycle, signal, durably } = scope
   const { runId } = run
   const seen = new Map<string, number>()
+  const streams = new RunStreams(publisher, runId, signal)
   let cancelled = false
   let parkedOn: ParkSignal | undefined
   // The step this execution was woken for: once past it, subscribers hear `running` again.
@@ -172,6 +177,17 @@ export function createStepTools(scope: AttemptScope): StepTools {
     },
     waitForEvent: waitForEvent as Step["waitForEvent"],
     realtime: {
+      async stream(id, topic, source) {
+        const stepId = stepIdOf(id)
+        const record = await memo(stepId, "stream")
+        if (record?.done) return record.result as RunStreamResult
+        if (!isStreamSource(source)) throw new ConduitError(ErrorCode.INVALID_BODY, `step "${stepId}": stream needs a ReadableStream or an AsyncIterable`)
+        // A retry streams again under the same id: its take replaces this one's on every subscriber.
+        const { ids: _ids, ...result } = await streams.publish(topic, source, `${runId}:${stepId}`, () => lifecycle.touch(topic.channel))
+        await finishStep(stepId, { kind: "stream", done: true, result })
+        await boundary()
+        return result
+      },
       async publish(id, topic, data) {
         const stepId = stepIdOf(id)
         const record = await memo(stepId, "publish")
@@ -185,17 +201,21 @@ export function createStepTools(scope: AttemptScope): StepTools {
     },
   }
 
-  async function publish(topicOrMessage: TopicRef | PublishMessage, data?: unknown): Promise<{ id: string }> {
+  async function publish(topicOrMessage: TopicRef | PublishMessage, data?: unknown): Promise<unknown> {
     if (parkedOn) throw parkedOn
     // Only the signal: a store read per token would tax streaming. The cancel watch sets it within cancelPollMs.
     if (signal.aborted) {
       cancelled = true
       throw cancelledError(runId)
     }
-    if (typeof topicOrMessage === "object" && topicOrMessage !== null && "schema" in topicOrMessage) return send(topicOrMessage, data)
+    if (typeof topicOrMessage === "object" && topicOrMessage !== null && "schema" in topicOrMessage) {
+      const topic = topicOrMessage
+      if (!isStreamSource(data)) return send(topic, data)
+      return streams.publish(topic, data as StreamSource<unknown>, streams.nextPlainId(), () => lifecycle.touch(topic.channel))
+    }
     const message: Partial<PublishMessage> = topicOrMessage ?? {}
     return send(topicRefOf(message.channel as string, message.topic as string), message.data)
   }
 
-  return { step, publish: publish as RunPublish, cancelObserved: () => cancelled, parked: () => parkedOn }
+  return { step, publish: publish as RunPublish, cancelObserved: () => cancelled, parked: () => parkedOn, streams }
 }

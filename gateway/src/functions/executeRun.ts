@@ -93,6 +93,8 @@ export async function executeRun(runnable: Runnable, runId: string, signal: Abor
   } catch (error) {
     outcome = { ok: false, error }
   }
+  // A stream the handler left running ends before the run's status does (aborted when the attempt failed).
+  await tools.streams.settle(!outcome.ok)
 
   const parked = tools.parked()
   if (parked) return { kind: "park", until: parked.until, recheck: () => wokenWhileParking(store, runId, parked.waiting) }

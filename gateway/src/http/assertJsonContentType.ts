@@ -11,6 +11,11 @@ export function assertJsonContentType(header: string | undefined): void {
   if (header === undefined || !JSON_TYPE.test(header.trim())) {
     throw new ConduitError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send Content-Type: application/json")
   }
+  assertUtf8Charset(header)
+}
+
+/** A `charset` parameter, when there is one, must name UTF-8: `415 ERR_UNSUPPORTED_MEDIA_TYPE` else. */
+export function assertUtf8Charset(header: string): void {
   const match = CHARSET.exec(header)
   const charset = (match?.[1] ?? match?.[2])?.toLowerCase()
   if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {

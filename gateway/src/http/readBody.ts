@@ -33,8 +33,24 @@ export function hasUnreadBody(req: IncomingMessage): boolean {
  * aborted request) or `415 ERR_UNSUPPORTED_MEDIA_TYPE` (another encoding).
  */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const inflating = inflated(req)
+  if (inflating === null) return read(req, { limit, length: req.headers["content-length"] })
+  try {
+    return await read(inflating, { limit })
+  } finally {
+    req.unpipe(inflating)
+    inflating.destroy()
+  }
+}
+
+/**
+ * The body as it was before `Content-Encoding` (gzip, deflate, br) compressed
+ * it: a decoder the request is piped into, or null for an identity body;
+ * `415 ERR_UNSUPPORTED_MEDIA_TYPE` for another encoding. The caller destroys the decoder.
+ */
+export function inflated(req: IncomingMessage): (Readable & NodeJS.WritableStream) | null {
   const encoding = (req.headers["content-encoding"] ?? "identity").trim().toLowerCase()
-  if (encoding === "identity") return read(req, { limit, length: req.headers["content-length"] })
+  if (encoding === "identity") return null
   const decoder = DECODERS[encoding]
   if (decoder === undefined) {
     throw new ConduitError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `unsupported Content-Encoding "${encoding}": send gzip, deflate, br or none`, {
@@ -43,12 +59,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   }
   const inflating = decoder()
   req.pipe(inflating)
-  try {
-    return await read(inflating, { limit })
-  } finally {
-    req.unpipe(inflating)
-    inflating.destroy()
-  }
+  return inflating
 }
 
 async function read(stream: Readable, options: { limit: number; length?: string | undefined }): Promise<Buffer> {

@@ -2,9 +2,11 @@ import {
   assertChannelName,
   assertTopicName,
   type ChannelDefinition,
+  checkStreamTag,
   ConduitError,
   ErrorCode,
   isRunEventStatus,
+  isStreamMarker,
   type PublishInput,
   RUN_STATUSES,
   RUN_TOPIC,
@@ -51,7 +53,7 @@ export async function preparePublish(
   const prepared: PreparedMessage[] = []
   for (let index = 0; index < inputs.length; index++) {
     try {
-      const message = prepareOne(inputs[index], limits, registry)
+      const message = prepareMessage(inputs[index], limits, registry)
       // Only schema validation is asynchronous: the rest of a batch costs no promise per message.
       prepared.push(message instanceof Promise ? await message : message)
     } catch (error) {
@@ -62,7 +64,8 @@ export async function preparePublish(
   return prepared
 }
 
-function prepareOne(input: unknown, limits: PublishLimits, registry: ChannelRegistry): PreparedMessage | Promise<PreparedMessage> {
+/** Checks one message (names, size, stream tag, schema); synchronous unless a schema is asynchronous. */
+export function prepareMessage(input: unknown, limits: PublishLimits, registry: ChannelRegistry): PreparedMessage | Promise<PreparedMessage> {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     throw new ConduitError(ErrorCode.INVALID_BODY, "each message must be an object")
   }
@@ -74,6 +77,7 @@ function prepareOne(input: unknown, limits: PublishLimits, registry: ChannelRegi
   if (data === undefined) throw new ConduitError(ErrorCode.INVALID_BODY, "data is required (null is allowed)")
   optionalIdField("runId", runId)
   optionalIdField("idempotencyKey", idempotencyKey)
+  const stream = fields.stream === undefined ? undefined : checkStreamTag(fields.stream, data)
 
   const dataJson = serialize(data)
   const size = Buffer.byteLength(dataJson)
@@ -91,9 +95,12 @@ function prepareOne(input: unknown, limits: PublishLimits, registry: ChannelRegi
     kind: isRun ? "run" : "data",
     ...(runId === undefined ? {} : { runId: runId as string }),
     ...(idempotencyKey === undefined ? {} : { idempotencyKey: idempotencyKey as string }),
+    ...(stream === undefined ? {} : { stream }),
   }
   const definition = isRun ? undefined : registry.find(channel)
-  return definition ? checkSchema(definition, topic as string, data).then(() => message) : message
+  // A stream's start, end and error markers carry no chunk (data null): the topic must exist, no schema applies.
+  const marker = stream !== undefined && isStreamMarker(stream)
+  return definition ? checkSchema(definition, topic as string, data, marker).then(() => message) : message
 }
 
 function optionalIdField(name: string, value: unknown): void {
@@ -114,13 +121,14 @@ function checkRunData(data: unknown): void {
   }
 }
 
-async function checkSchema(definition: ChannelDefinition, topic: string, data: unknown): Promise<void> {
+async function checkSchema(definition: ChannelDefinition, topic: string, data: unknown, marker: boolean): Promise<void> {
   const config = definition.topicConfigs[topic]
   if (!config) {
     throw new ConduitError(ErrorCode.UNKNOWN_TOPIC, `channel ${definition.template} has no topic "${topic}"`, {
       details: { topic, topics: Object.keys(definition.topicConfigs) },
     })
   }
+  if (marker) return
   const result = await validateData(config.schema, data)
   if (!result.ok) {
     throw new ConduitError(ErrorCode.VALIDATION, `data does not match the schema of topic "${topic}"`, {

@@ -1,4 +1,4 @@
-import { type ChannelInstance, ConduitError, ErrorCode, type SubscriptionToken, type TopicInput, type TopicRef } from "@conduit/shared"
+import { type ChannelInstance, ConduitError, ErrorCode, type PublishInput, type SubscriptionToken, type TopicInput, type TopicRef } from "@conduit/shared"
 import { type AnyMessageOf, type RealtimeSubscription, type SubscribeOptions, subscribe, type TopicsOf } from "@conduit/client"
 import type { Gateway } from "../createGateway.ts"
 import {
@@ -8,7 +8,9 @@ import {
 } from "../functions/createFunctionsRuntime.ts"
 import type { ConduitFunction, FunctionConfig, FunctionHandler, FunctionTrigger, SendEvent } from "../functions/FunctionConfig.ts"
 import type { RunRecord } from "../functions/RunStore.ts"
+import { type CoalesceOptions, createPublishCoalescer, type PublishCoalescer } from "./publishCoalescer.ts"
 import { publishWithRetry, type PublishRetryOptions } from "./publishRetry.ts"
+import { isStreamSource, type PublishedStream, publishStream, type StreamPublishOptions, type StreamSource } from "./publishStream.ts"
 import { httpTransport, inProcessTransport, type PublishTransport } from "./publishTransport.ts"
 import { topicInput } from "./topicInput.ts"
 
@@ -44,6 +46,14 @@ export interface ConduitOptions {
    * @default { idempotencyKeys: true, retries: 6, initialDelayMs: 100, maxDelayMs: 2000 }
    */
   publishRetry?: PublishRetryOptions
+  /**
+   * Concurrent publishes of one event-loop turn leave as one batch request
+   * (bounded by count and bytes), per-channel order kept, each caller getting
+   * its own id or error: what makes a token stream cheap. `false`: one
+   * request per `publish`.
+   * @default { maxMessages: 1000, maxBytes: 1048576, maxInFlight: 4 }
+   */
+  coalesce?: CoalesceOptions | false
 }
 
 export interface PublishOptions {
@@ -80,6 +90,7 @@ export class Conduit {
   // A runtime shared with the gateway closes with the gateway, not with this Conduit.
   private readonly ownsFunctions: boolean
   private readonly publishRetry: PublishRetryOptions
+  private readonly batches: PublishCoalescer
 
   constructor(options: ConduitOptions) {
     if (options.gateway) {
@@ -93,13 +104,15 @@ export class Conduit {
     this.publicUrl = options.publicUrl ?? options.url ?? ""
     this.signingKey = options.signingKey
     this.publishRetry = options.publishRetry ?? {}
+    const send = (inputs: PublishInput[]) => publishWithRetry((batch, key) => this.transport.publish(batch, key), inputs, this.publishRetry)
+    this.batches = options.coalesce === false ? { publish: send } : createPublishCoalescer(send, options.coalesce)
     const gateway = options.gateway
     this.ownsFunctions = !gateway || options.functions !== undefined
     this.functions = this.ownsFunctions
       ? createFunctionsRuntime(
           {
             publish: (topic, data, publishOptions) => this.publish(topic, data, publishOptions),
-            publishRaw: (inputs) => publishWithRetry((keyed) => this.transport.publish(keyed), inputs, this.publishRetry),
+            publishRaw: (inputs) => this.batches.publish(inputs),
           },
           // In-process, runs live where the gateway keeps state (BullMQ and Redis when it runs on Redis).
           { ...(gateway ? gatewayRunOptions(gateway) : {}), ...options.functions },
@@ -107,9 +120,18 @@ export class Conduit {
       : gateway!.functions
   }
 
-  /** Publishes one message to a topic ref (`ch.status`). The schema is checked here first. */
-  async publish<R extends TopicRef>(topic: R, data: TopicInput<R>, options: PublishOptions = {}): Promise<{ id: string }> {
-    const [id] = await this.publishMany([{ topic, data, ...options }])
+  /**
+   * Publishes one message to a topic ref (`ch.status`); the schema is checked
+   * here first. Given a `ReadableStream` or `AsyncIterable` (a token stream,
+   * `streamText(…).textStream`), publishes each chunk as a message of a
+   * stream (`StreamTag`: start, chunks, end or error marker) and resolves
+   * once the source is done.
+   */
+  publish<R extends TopicRef>(topic: R, stream: StreamSource<TopicInput<R>>, options?: StreamPublishOptions): Promise<PublishedStream>
+  publish<R extends TopicRef>(topic: R, data: TopicInput<R>, options?: PublishOptions): Promise<{ id: string }>
+  async publish(topic: TopicRef, data: unknown, options: PublishOptions & StreamPublishOptions = {}): Promise<{ id: string } | PublishedStream> {
+    if (isStreamSource(data)) return publishStream(async (input) => (await this.batches.publish([input]))[0]!, topic, data, options)
+    const [id] = await this.batches.publish([await topicInput(topic, data, options)])
     return { id: id! }
   }
 
@@ -122,11 +144,11 @@ export class Conduit {
       this.publish(topic, data, options),
   }
 
-  /** Publishes several messages in one request, in order, all or none (retried with their idempotency keys, see `publishRetry`). */
+  /** Publishes several messages in one request, in order, all or none (retried with a request key, see `publishRetry`). */
   async publishMany(messages: ReadonlyArray<{ topic: TopicRef; data: unknown } & PublishOptions>): Promise<string[]> {
     const inputs = []
     for (const { topic, data, ...publishOptions } of messages) inputs.push(await topicInput(topic, data, publishOptions))
-    return publishWithRetry((keyed) => this.transport.publish(keyed), inputs, this.publishRetry)
+    return this.batches.publish(inputs)
   }
 
   /**

@@ -29,30 +29,45 @@ afterEach(() => redis.resume())
 /** A fetch that records each publish body and status, and lets the test act on each answer. */
 function watchedFetch(onAnswer: (status: number) => void = () => {}) {
   const bodies: any[] = []
+  const keys: Array<string | undefined> = []
   const statuses: number[] = []
   const wrapped: typeof fetch = async (input, init) => {
     bodies.push(JSON.parse(String(init?.body)))
+    keys.push((init?.headers as Record<string, string> | undefined)?.["Idempotency-Key"])
     const res = await fetch(input, init)
     statuses.push(res.status)
     onAnswer(res.status)
     return res
   }
-  return { fetch: wrapped, bodies, statuses }
+  return { fetch: wrapped, bodies, keys, statuses }
 }
 
 const historyOf = async (name: string) => (await gw.get(`/v1/channels/${name}/history`)).body.messages.map((m: any) => m.data)
 
 describe("SDK publishes on an uncertain broker", () => {
-  it("sends an idempotency key with every message by default", async () => {
+  it("sends one request key (Idempotency-Key) with every request by default, not one per message; the caller's own keys as given", async () => {
     const watched = watchedFetch()
     const conduit = new Conduit({ url: gw.url, fetch: watched.fetch })
     const c = ch({ id: String(++n) })
     await conduit.publish(c.t, { n: 1 })
     await conduit.publishMany([{ topic: c.t, data: { n: 2 } }, { topic: c.t, data: { n: 3 }, idempotencyKey: "mine" }])
-    const keys = [watched.bodies[0].idempotencyKey, ...watched.bodies[1].messages.map((m: any) => m.idempotencyKey)]
-    expect(keys.every((k: unknown) => typeof k === "string" && k.length > 0)).toBe(true)
-    expect(keys[2]).toBe("mine")
-    expect(new Set(keys).size).toBe(3)
+    expect(watched.keys.every((k) => typeof k === "string" && k.length > 0)).toBe(true)
+    expect(new Set(watched.keys).size).toBe(2)
+    expect(watched.bodies[0].idempotencyKey).toBeUndefined()
+    expect(watched.bodies[1].messages.map((m: any) => m.idempotencyKey)).toEqual([undefined, "mine"])
+  })
+
+  it("coalesced: 50 concurrent publishes are one request and one request key, far below a gateway capacity that a key per message would pass (429)", async () => {
+    // A gateway that remembers two keys of each kind: with a key per message, the third publish would be refused (429).
+    const small = await startGateway({ idempotencyKeys: 2 })
+    try {
+      const conduit = new Conduit({ url: small.url })
+      const c = ch({ id: String(++n) })
+      const ids = await Promise.all(Array.from({ length: 50 }, (_, i) => conduit.publish(c.t, { n: i })))
+      expect(new Set(ids.map((r) => r.id)).size).toBe(50)
+    } finally {
+      await small.close()
+    }
   })
 
   it("retries a publish whose outcome was unknown with the same key: the caller sees one message", async () => {
@@ -63,7 +78,7 @@ describe("SDK publishes on an uncertain broker", () => {
     const { id } = await conduit.publish(c.t, { n: 1 })
     expect(watched.statuses[0]).toBe(504)
     expect(watched.statuses.at(-1)).toBe(202)
-    expect(new Set(watched.bodies.map((b) => b.idempotencyKey)).size).toBe(1)
+    expect(new Set(watched.keys).size).toBe(1)
     expect(await historyOf(c.name)).toEqual([{ n: 1 }])
     expect((await gw.get(`/v1/channels/${c.name}/history`)).body.messages[0].id).toBe(id)
   })
@@ -71,36 +86,47 @@ describe("SDK publishes on an uncertain broker", () => {
 
 describe("publishWithRetry", () => {
   const input: PublishInput = { channel: "c", topic: "t", data: 1 }
-  /** A send that fails with these codes in turn, then answers an id; records what it was sent. */
+  /** A send that fails with these codes in turn, then answers an id; records each attempt's request key. */
   const failing = (...codes: ErrorCode[]) => {
-    const sent: PublishInput[][] = []
-    const send = async (inputs: PublishInput[]) => {
-      sent.push(inputs)
+    const keys: Array<string | undefined> = []
+    const send = async (_inputs: PublishInput[], requestKey: string | undefined) => {
+      keys.push(requestKey)
       const code = codes.shift()
       if (code) throw new ConduitError(code, code)
       return ["1-0"]
     }
-    return { sent, send }
+    return { sent: keys, send }
   }
   const noWait = { sleep: () => Promise.resolve() }
 
-  it("retries 503 and unknown outcomes, every attempt with the same keys", async () => {
+  it("retries 503 and unknown outcomes, every attempt with the same request key", async () => {
     const f = failing(ErrorCode.OUTCOME_UNKNOWN, ErrorCode.BROKER_UNAVAILABLE, ErrorCode.NETWORK)
     expect(await publishWithRetry(f.send, [input], noWait)).toEqual(["1-0"])
     expect(f.sent).toHaveLength(4)
-    expect(new Set(f.sent.map((s) => s[0]!.idempotencyKey)).size).toBe(1)
+    expect(new Set(f.sent).size).toBe(1)
+    expect(f.sent[0]).toMatch(/^[0-9a-f-]{36}$/)
   })
 
   it("never retries an unknown outcome without a key, nor what a retry cannot fix", async () => {
     const unkeyed = failing(ErrorCode.OUTCOME_UNKNOWN)
     await expect(publishWithRetry(unkeyed.send, [input], { ...noWait, idempotencyKeys: false })).rejects.toMatchObject({ code: "ERR_OUTCOME_UNKNOWN" })
-    expect(unkeyed.sent).toHaveLength(1)
+    expect(unkeyed.sent).toEqual([undefined])
+    // The caller's own key on every message still makes it safe.
+    const own = failing(ErrorCode.OUTCOME_UNKNOWN)
+    expect(await publishWithRetry(own.send, [{ ...input, idempotencyKey: "mine" }], { ...noWait, idempotencyKeys: false })).toEqual(["1-0"])
     const refused = failing(ErrorCode.BROKER_FAILED)
     await expect(publishWithRetry(refused.send, [input], noWait)).rejects.toMatchObject({ code: "ERR_BROKER_FAILED" })
     expect(refused.sent).toHaveLength(1)
     // Not published at all: safe to retry even without keys.
     const down = failing(ErrorCode.SHUTTING_DOWN)
     expect(await publishWithRetry(down.send, [input], { ...noWait, idempotencyKeys: false })).toEqual(["1-0"])
+  })
+
+  it("sends no retry of an uncertain outcome past windowMs (the request key may be forgotten by then)", async () => {
+    const f = failing(ErrorCode.OUTCOME_UNKNOWN, ErrorCode.OUTCOME_UNKNOWN)
+    const late = { windowMs: 5, sleep: () => new Promise((r) => setTimeout(r, 20)) }
+    await expect(publishWithRetry(f.send, [input], late)).rejects.toMatchObject({ code: "ERR_OUTCOME_UNKNOWN" })
+    expect(f.sent).toHaveLength(2)
   })
 
   it("gives up after `retries`, with backoff between attempts", async () => {

@@ -4,20 +4,21 @@ import type { Gateway } from "../createGateway.ts"
 
 /** How the SDK reaches a gateway: in the same process, or over HTTP. */
 export interface PublishTransport {
-  publish(messages: PublishInput[]): Promise<string[]>
+  /** One publish request; `requestKey` is its `Idempotency-Key` (a retry with it publishes nothing twice). */
+  publish(messages: PublishInput[], requestKey?: string): Promise<string[]>
   mintToken(input: MintTokenInput): Promise<SubscriptionToken>
 }
 
 export function inProcessTransport(gateway: Gateway): PublishTransport {
   return {
-    publish: async (messages) => (await gateway.publish(messages)).ids,
+    publish: async (messages, requestKey) => (await gateway.publish(messages, requestKey === undefined ? undefined : { requestKey })).ids,
     mintToken: (input) => gateway.mintToken(input),
   }
 }
 
 export function httpTransport(url: string, signingKey: string | undefined, fetchImpl: typeof fetch): PublishTransport {
   const base = url.replace(/\/+$/, "")
-  async function post<T>(path: string, body: unknown): Promise<T> {
+  async function post<T>(path: string, body: unknown, requestKey?: string): Promise<T> {
     let res: Response
     try {
       res = await fetchImpl(`${base}${path}`, {
@@ -25,6 +26,7 @@ export function httpTransport(url: string, signingKey: string | undefined, fetch
         headers: {
           "Content-Type": "application/json",
           ...(signingKey ? { Authorization: `Bearer ${signingKey}` } : {}),
+          ...(requestKey === undefined ? {} : { "Idempotency-Key": requestKey }),
         },
         body: JSON.stringify(body),
       })
@@ -36,8 +38,8 @@ export function httpTransport(url: string, signingKey: string | undefined, fetch
     return parseJson(text) as T
   }
   return {
-    publish: async (messages) =>
-      (await post<{ ids: string[] }>("/v1/publish", messages.length === 1 ? messages[0] : { messages })).ids,
+    publish: async (messages, requestKey) =>
+      (await post<{ ids: string[] }>("/v1/publish", messages.length === 1 ? messages[0] : { messages }, requestKey)).ids,
     mintToken: (input) => post<SubscriptionToken>("/v1/tokens", input),
   }
 }

@@ -19,6 +19,18 @@ export interface SseSessionOptions {
 // A closed stream whose client never reads the final frame is destroyed after this.
 const END_GRACE_MS = 5000
 
+// Thousands of idle streams share a handful of topic grants: each distinct one is held once.
+const MAX_SHARED_FILTERS = 1000
+const filters = new Map<string, { topics: ReadonlySet<string>; key: string }>()
+function sharedFilter(topics: ReadonlySet<string>): { topics: ReadonlySet<string>; key: string } {
+  const key = [...topics].sort().join(",")
+  const known = filters.get(key)
+  if (known) return known
+  const filter = { topics, key }
+  if (filters.size < MAX_SHARED_FILTERS) filters.set(key, filter)
+  return filter
+}
+
 // Socket listeners are shared by every session (the session hangs off its socket),
 // not closures per connection: thousands of idle streams each keep only what they must.
 const SESSION = Symbol("conduit.session")
@@ -58,9 +70,10 @@ export class SseSession {
     options: SseSessionOptions,
   ) {
     this.channel = options.channel
-    this.topics = options.topics
+    const filter = options.topics === null ? null : sharedFilter(options.topics)
+    this.topics = filter?.topics ?? null
     this.clientAddress = options.clientAddress
-    this.filterKey = options.topics === null ? "*" : [...options.topics].sort().join(",")
+    this.filterKey = filter?.key ?? "*"
     this.slowConsumerBytes = options.slowConsumerBytes
     this.expiresAtMs = options.expiresAtMs
     this.onClose = options.onClose

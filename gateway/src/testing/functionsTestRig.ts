@@ -56,16 +56,18 @@ export async function startRig(
 
 /**
  * One short line per event, for exact sequence assertions:
- * `$run running 1`, `$run completed`, `status hello`, `tokens a`.
+ * `$run running 1`, `$run completed`, `status hello`, `tokens a`; a
+ * stream's markers (data null) as `tokens [start]`, `tokens [end]`, `tokens [error]`.
  */
 export function labels(events: readonly TestEvent[]): string[] {
   return events.map((e) => {
-    const env = JSON.parse(e.data) as { topic: string; data: Record<string, unknown> }
+    const env = JSON.parse(e.data) as { topic: string; data: Record<string, unknown> | null; stream?: { start?: true; end?: true } }
     if (e.event === "$run") {
       const { status, attempt } = env.data as { status: string; attempt?: number }
       return status === "running" ? `$run running ${attempt}` : `$run ${status}`
     }
-    return `${env.topic} ${Object.values(env.data).join(",")}`
+    if (env.data === null && env.stream) return `${env.topic} [${env.stream.start ? "start" : env.stream.end ? "end" : "error"}]`
+    return `${env.topic} ${Object.values(env.data ?? {}).join(",")}`
   })
 }
 

@@ -11,10 +11,17 @@ export interface RunningGateway {
   close(): Promise<void>
 }
 
+/**
+ * Whether test gateways serve the hot routes on the fast path (the default,
+ * as `gateway.listen()` does) or through Express: `CONDUIT_TEST_FAST_PATH=0
+ * npx vitest run gateway/src` runs every gateway test on the Express router.
+ */
+export const TEST_FAST_PATH = process.env.CONDUIT_TEST_FAST_PATH !== "0"
+
 /** A real gateway on an ephemeral loopback port, quiet logs. */
-export async function startGateway(options: GatewayOptions = {}, port = 0): Promise<RunningGateway> {
+export async function startGateway(options: GatewayOptions = {}, port = 0, fastPath = TEST_FAST_PATH): Promise<RunningGateway> {
   const gateway = createGateway({ logLevel: "silent", ...options })
-  const { url, port: bound } = await gateway.listen({ port, host: "127.0.0.1" })
+  const { url, port: bound } = await gateway.listen({ port, host: "127.0.0.1", fastPath })
   const send = (method: string, path: string, body: unknown, headers: Record<string, string>) =>
     fetch(`${url}${path}`, {
       method,

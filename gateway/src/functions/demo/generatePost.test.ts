@@ -34,7 +34,8 @@ function byTopic(stream: TestStream) {
   const all = envelopes(stream.events)
   return {
     statuses: all.filter((m) => m.topic === "status").map((m) => m.data.message),
-    tokens: all.filter((m) => m.topic === "tokens").map((m) => m.data.token),
+    // The stream's start and end markers (data null) carry no token.
+    tokens: all.filter((m) => m.topic === "tokens" && m.data !== null).map((m) => m.data.token),
     result: all.find((m) => m.topic === "$run" && m.data.status === "completed")?.data.result,
     durableResult: all.filter((m) => m.topic === "result").map((m) => m.data),
     run: labels(stream.events).filter((l) => l.startsWith("$run")),

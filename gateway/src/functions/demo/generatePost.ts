@@ -79,10 +79,22 @@ export interface DemoFunction {
 
 const pause = (ms: number) => (ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : Promise.resolve())
 
+/** The post's tokens, one every `delayMs`: what a model's text stream looks like. */
+async function* tokenStream(delayMs: number): AsyncGenerator<{ token: string }> {
+  for (const token of TOKENS) {
+    yield { token }
+    await pause(delayMs)
+  }
+}
+
+/** The id of the demo run's token stream: the run's first plain stream publish. */
+export const demoTokenStreamId = (runId: string): string => `${runId}:publish:1`
+
 /**
  * Registers the demo pipeline (`app/generate-post`): status lines, one
  * injected transient failure, a request for approval (human in the loop),
- * then a token stream and a durable result, or nothing when rejected.
+ * then a token stream (`publish(ch.tokens, stream)`) and a durable result,
+ * or nothing when rejected.
  *
  * Where the failure sits matters. Plain `publish` re-fires on every attempt,
  * so a failure after the token stream would show every token twice. The
@@ -125,10 +137,8 @@ export function registerDemoFunction(conduit: Conduit, options: DemoFunctionOpti
       }
       await step.realtime.publish("status-approved", ch.status, { message: DEMO_STATUS.approved })
       await step.realtime.publish("status-writing", ch.status, { message: DEMO_STATUS.writing })
-      for (const token of TOKENS) {
-        await publish(ch.tokens, { token })
-        await pause(tokenDelayMs)
-      }
+      // A stream (`runId:publish:1`): each token its own message, the panels assemble `messages.streams`.
+      await publish(ch.tokens, tokenStream(tokenDelayMs))
       const result: DemoResult = { title: TITLE, text: TOKENS.join(""), tokenCount: TOKENS.length }
       await step.realtime.publish("result", ch.result, result)
       await step.realtime.publish("status-done", ch.status, { message: DEMO_STATUS.done })
