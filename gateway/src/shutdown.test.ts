@@ -56,7 +56,9 @@ describe("graceful shutdown", () => {
 })
 
 describe("shutdown while a stream is still being opened", () => {
-  it("answers 503 ERR_SHUTTING_DOWN with JSON, never a bare $close frame", async () => {
+  // Not a 503: a native EventSource gives up for good on any status but 200, and
+  // another node (or this one, restarted) will take the reconnect.
+  it("answers 200 with a retry: from the shutdown window and $close shutdown, as open streams get", async () => {
     const broker = createMemoryBroker()
     let releaseRead!: () => void
     let readStarted!: () => void
@@ -69,15 +71,20 @@ describe("shutdown while a stream is still being opened", () => {
       await readGate
       return read(...args)
     }
-    const gw = await startGateway({ broker })
+    const gw = await startGateway({ broker, retryMs: 1000 })
     const response = fetch(`${gw.url}/v1/subscribe?channel=a&lastEventId=0`)
     await reading
     const closing = gw.gateway.close()
     releaseRead()
     const res = await response
-    expect(res.status).toBe(503)
-    expect(res.headers.get("content-type")).toContain("application/json")
-    expect(await res.json()).toMatchObject({ error: { code: "ERR_SHUTTING_DOWN" } })
+    expect(res.status).toBe(200)
+    expect(res.headers.get("content-type")).toContain("text/event-stream")
+    const body = await res.text()
+    const match = /^retry: (\d+)\nevent: \$close\ndata: \{"reason":"shutdown"\}\n\n$/.exec(body)
+    expect(match, body).not.toBeNull()
+    // The shutdown window, 1-5 × the base delay: clients come back spread out.
+    expect(Number(match![1])).toBeGreaterThanOrEqual(1000)
+    expect(Number(match![1])).toBeLessThanOrEqual(5000)
     await closing
     await broker.close()
   })

@@ -52,16 +52,24 @@ function refusalFor(session: SseSession): ConduitError {
     : new ConduitError(ErrorCode.SHUTTING_DOWN, "gateway is shutting down")
 }
 
+/** The refusals a subscribe answers as a stream that ends at once, and the `$close` reason each sends. */
+const CLOSE_REASON_OF: Partial<Record<ErrorCode, CloseReason>> = {
+  [ErrorCode.BROKER_UNAVAILABLE]: "broker_unavailable",
+  [ErrorCode.SHUTTING_DOWN]: "shutdown",
+}
+
 /**
- * The answer while the broker is unavailable: a stream that ends at once with
- * `$close broker_unavailable` and a `retry:` drawn from its reconnect window.
- * Not a 503: by the SSE spec a native EventSource gives up for good on any
- * status but 200, and this outage ends by itself.
+ * The answer while the broker is unavailable or the gateway shuts down: a
+ * stream that ends at once with `$close <reason>` and a `retry:` drawn from
+ * the reason's reconnect window, as the streams already open get. Not a 503:
+ * by the SSE spec a native EventSource gives up for good on any status but
+ * 200, and both end by themselves (Redis comes back; another node, or this
+ * one restarted, takes the reconnect).
  */
-function answerBrokerUnavailable(res: ServerResponse, retryMs: number): void {
+function answerClosed(res: ServerResponse, reason: CloseReason, retryMs: number): void {
   res.useChunkedEncodingByDefault = false
   res.writeHead(200, { ...SSE_HEADERS, Connection: "close" })
-  res.end(closeFrame("broker_unavailable", retryMs))
+  res.end(closeFrame(reason, retryMs))
 }
 
 /**
@@ -74,9 +82,10 @@ export function subscribeRoute(ctx: GatewayContext): NodeRoute {
     try {
       await open(req, res)
     } catch (error) {
-      if (!isConduitError(error) || error.code !== ErrorCode.BROKER_UNAVAILABLE || res.headersSent) throw error
-      ctx.metrics.rejected.inc({ code: error.code })
-      answerBrokerUnavailable(res, ctx.options.retryMs)
+      const reason = isConduitError(error) ? CLOSE_REASON_OF[error.code] : undefined
+      if (reason === undefined || res.headersSent) throw error
+      ctx.metrics.rejected.inc({ code: (error as ConduitError).code })
+      answerClosed(res, reason, ctx.options.retryMs)
     }
   }
 }
@@ -126,8 +135,7 @@ function openStream(ctx: GatewayContext): (req: IncomingMessage, res: ServerResp
       const history = await ctx.broker.read(channel, after ?? START_ID, after === undefined ? 0 : undefined)
       if (session.closed) {
         if (session.closeReason === "disconnected") return // nobody left to answer
-        res.setHeader("Connection", "close") // a closing gateway must not wait out a keep-alive
-        throw refusalFor(session)
+        throw refusalFor(session) // answered as a stream that ends at once, see answerClosed
       }
       const gap = after === undefined ? null : history.gap
       const prelude = [retry]
