@@ -1,7 +1,6 @@
 import {
   type ChannelInstance,
   CLOSE_EVENT,
-  type CloseReason,
   ConduitError,
   compareIds,
   type Envelope,
@@ -33,6 +32,7 @@ import { resolveToken } from "./resolveToken.ts"
 import { type AttemptEnd, ReconnectSchedule } from "./reconnectSchedule.ts"
 import { type Settings, settingsOf } from "./settingsOf.ts"
 import { sleep } from "./sleep.ts"
+import { StreamRetry } from "./streamRetry.ts"
 import { channelNameOf, subscribeUrl } from "./subscribeUrl.ts"
 import type { ConnectionStatus, RealtimeSubscription, Snapshot, SubscribeOptions, TokenSource } from "./types.ts"
 
@@ -76,13 +76,8 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   private wakeBackoff: (() => void) | null = null
   private closeTimer: ReturnType<typeof setTimeout> | undefined
   private closed = false
-  /** The current stream's `$close` reason, and the `retry:` that came with it. */
-  private closeReason: CloseReason | null = null
-  private closeRetryMs: number | null = null
-  /** The base delay: the gateway's `retry:` at the start of a stream. */
-  private serverRetryMs: number | null = null
-  /** A `retry:` not yet followed by an event: a base, or the delay of the `$close` that follows. */
-  private pendingRetryMs: number | null = null
+  /** The gateway's `retry:` fields and the current stream's `$close` reason. */
+  private readonly streamRetry = new StreamRetry()
   private token: TokenSource | undefined
   /** Held by iterators whose buffer is full: the stream is not read meanwhile. */
   private readonly readGate = createReadGate()
@@ -207,9 +202,7 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
       }
       if (attempt.signal.aborted) return "paused"
       this.channel = target.channel
-      this.closeReason = null
-      this.closeRetryMs = null
-      this.pendingRetryMs = null
+      this.streamRetry.begin()
       let openedAt = 0
       const end = await openEventStream({
         url: this.url(target),
@@ -220,16 +213,14 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
         gate: this.readGate,
         onOpen: () => {
           // A stream refused in its first bytes ($close broker_unavailable at once) never counts as open.
-          if (this.closeReason !== null) return
+          if (this.streamRetry.closeReason !== null) return
           openedAt = Date.now()
           this.opened()
         },
         onEvent: (event) => this.receive(event),
-        onRetry: (ms) => {
-          this.pendingRetryMs = ms
-        },
+        onRetry: (ms) => this.streamRetry.retry(ms),
       })
-      this.takeRetry(false)
+      this.streamRetry.end()
       return this.outcome(end, openedAt, typeof this.token === "function")
     } finally {
       signal.removeEventListener("abort", forward)
@@ -247,7 +238,7 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
       // An expired token: the factory's next one should do, at once (once: see ReconnectSchedule).
       return { healthy: false, quick: end.error.code === ErrorCode.TOKEN_EXPIRED, closeReason: null, closeRetryMs: null, retryAfterMs }
     }
-    const { closeReason, closeRetryMs } = this
+    const { closeReason, closeRetryMs } = this.streamRetry
     if (closeReason) this.patch({ connectionStatus: "connecting" })
     return {
       healthy: openedAt > 0 && Date.now() - openedAt >= this.baseDelay(),
@@ -256,19 +247,6 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
       closeRetryMs,
       retryAfterMs: 0,
     }
-  }
-
-  /**
-   * Settles a `retry:` once the next event shows what it was for: the one that
-   * comes with `$close` is that reconnect's delay (the gateway's draw from the
-   * reason's window), any other is the new base delay.
-   */
-  private takeRetry(forClose: boolean): void {
-    const ms = this.pendingRetryMs
-    if (ms === null) return
-    this.pendingRetryMs = null
-    if (forClose) this.closeRetryMs = ms
-    else this.serverRetryMs = ms
   }
 
   private url(target: ConnectTarget): string {
@@ -294,7 +272,7 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   }
 
   private baseDelay(): number {
-    return this.serverRetryMs ?? this.settings.backoff.initialMs
+    return this.streamRetry.baseMs ?? this.settings.backoff.initialMs
   }
 
   private async pause(ms: number, signal: AbortSignal): Promise<void> {
@@ -316,11 +294,9 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   }
 
   private receive(event: EventSourceMessage): void {
-    this.takeRetry(event.event === CLOSE_EVENT)
+    const reason = this.streamRetry.event(event.event, event.data)
     switch (event.event) {
       case CLOSE_EVENT: {
-        const reason = (parseJson(event.data) as { reason?: CloseReason } | undefined)?.reason ?? "shutdown"
-        this.closeReason = reason
         // Shown until a stream opens again: while Redis is down every attempt ends like this.
         if (reason === "broker_unavailable") {
           this.inOrder(() => this.fail(new ConduitError(ErrorCode.BROKER_UNAVAILABLE, "the gateway's broker is unavailable; retrying")))

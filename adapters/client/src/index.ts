@@ -1,6 +1,9 @@
 export { subscribe } from "./subscribe.ts"
 export { optionsKey } from "./optionsKey.ts"
 export { backoffDelay } from "./backoffDelay.ts"
+// The reconnect rules, for other readers of a gateway stream (`conduit tail`).
+export { type AttemptEnd, ReconnectSchedule, type ReconnectScheduleOptions } from "./reconnectSchedule.ts"
+export { StreamRetry } from "./streamRetry.ts"
 export { inngestSubscriptionOf } from "./inngestSubscription.ts"
 export type { InngestSubscription, InngestSubscriptionState, TokenMessage } from "./inngestSubscription.ts"
 export type {

@@ -34,4 +34,11 @@ describe("ReconnectSchedule", () => {
     const s = new ReconnectSchedule({ maxMs: 30_000, random: () => 0 })
     expect(s.next(end({ retryAfterMs: 5000 }), 100)).toBe(5000)
   })
+
+  it("constant backoff: every failed attempt waits the base delay, a $close still its own window", () => {
+    const s = new ReconnectSchedule({ maxMs: 30_000, backoff: "constant", random: () => 1 })
+    expect([0, 1, 2, 3].map(() => s.next(end(), 1000))).toEqual([1000, 1000, 1000, 1000])
+    expect(s.next(end({ healthy: true, closeReason: "shutdown", closeRetryMs: 3700 }), 1000)).toBe(3700)
+    expect(s.next(end({ healthy: true, closeReason: "token_expired" }), 1000)).toBe(1000)
+  })
 })

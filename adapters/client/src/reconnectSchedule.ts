@@ -18,6 +18,14 @@ export interface AttemptEnd {
 export interface ReconnectScheduleOptions {
   /** The cap of the exponential backoff. */
   maxMs: number
+  /**
+   * How a failed attempt backs off: `exponential` doubles from the base delay
+   * up to `maxMs`, jittered (`backoffDelay`); `constant` waits the base delay
+   * each time (`conduit tail`: a person watching wants it back within the second).
+   * @default "exponential"
+   */
+  backoff?: "exponential" | "constant"
+  /** @default Math.random */
   random?: () => number
 }
 
@@ -47,7 +55,8 @@ export class ReconnectSchedule {
       return Math.max(0, end.retryAfterMs)
     }
     const spread = end.closeReason === null ? 0 : (end.closeRetryMs ?? reconnectDelay(end.closeReason, baseMs, this.options.random))
-    const backoff = backoffDelay(this.failures++, baseMs, this.options.maxMs, this.options.random)
+    const failures = this.failures++
+    const backoff = this.options.backoff === "constant" ? baseMs : backoffDelay(failures, baseMs, this.options.maxMs, this.options.random)
     return Math.max(spread, backoff, end.retryAfterMs)
   }
 }

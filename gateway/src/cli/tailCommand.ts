@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises"
-import { assertChannelName, CLOSE_EVENT, ConduitError, ErrorCode, isStartId, START_ID } from "@conduit/shared"
+import { ReconnectSchedule, StreamRetry } from "@conduit/client"
+import { assertChannelName, ConduitError, ErrorCode, isStartId, START_ID } from "@conduit/shared"
 import { createParser } from "eventsource-parser"
 import { gatewayError } from "../sdk/publishTransport.ts"
 import { CLIENT_HELP, type Command, gatewayUrl, URL_OPTION } from "./Command.ts"
@@ -39,21 +40,16 @@ ${CLIENT_HELP}`,
     const stop = () => stopped.abort()
     process.once("SIGINT", stop)
     process.once("SIGTERM", stop)
-    // The gateway's `retry:` at the start of a stream sets the base delay; one sent with `$close`
-    // is that one reconnect's delay (its draw from the reason's window). A parser reports the
-    // field before its frame's event, so the event that follows says which it was.
-    let retryMs = 1000
-    let closeRetryMs: number | undefined
-    let pendingRetryMs: number | undefined
-    const settleRetry = (forClose: boolean) => {
-      if (pendingRetryMs === undefined) return
-      if (forClose) closeRetryMs = pendingRetryMs
-      else retryMs = pendingRetryMs
-      pendingRetryMs = undefined
-    }
+    // The client's reconnect rules: the gateway's `retry:` is the base delay, a `$close` waits the
+    // delay drawn from its reason's window. Failed connects retry at the base delay, not backing
+    // off: a person watching wants the stream back within the second.
+    const streamRetry = new StreamRetry()
+    const schedule = new ReconnectSchedule({ maxMs: Number.POSITIVE_INFINITY, backoff: "constant" })
     let connectedOnce = false
     try {
       for (;;) {
+        streamRetry.begin()
+        let opened = false
         const end = await tailOnce({
           url,
           headers: {
@@ -63,26 +59,23 @@ ${CLIENT_HELP}`,
           },
           signal: stopped.signal,
           onOpen() {
-            connectedOnce = true
+            connectedOnce = opened = true
             const replay = lastEventId !== undefined && isStartId(lastEventId) ? ", replaying history" : lastEventId ? `, resuming after ${lastEventId}` : ""
             io.stdout.write(format.meta(`connected to ${base}, channel ${channel}${replay}`))
           },
           onEvent(event, data, id) {
-            settleRetry(event === CLOSE_EVENT)
+            streamRetry.event(event, data)
             if (id) lastEventId = id
             io.stdout.write(format.event(event, data))
           },
-          onRetry: (ms) => {
-            settleRetry(false)
-            pendingRetryMs = ms
-          },
+          onRetry: (ms) => streamRetry.retry(ms),
         })
-        settleRetry(false)
-        const delayMs = closeRetryMs ?? retryMs
-        closeRetryMs = undefined
+        streamRetry.end()
         if (stopped.signal.aborted) return 0
         // Refusals a retry cannot fix end the command; a first connect that finds no gateway too.
         if (end && (!end.retryable || end.code === ErrorCode.TOKEN_EXPIRED || !connectedOnce)) throw end
+        const { closeReason, closeRetryMs } = streamRetry
+        const delayMs = schedule.next({ healthy: opened, quick: false, closeReason, closeRetryMs, retryAfterMs: 0 }, streamRetry.baseMs ?? 1000)
         io.stdout.write(format.meta(`${end ? end.message : "stream ended"}: reconnecting in ${delayMs} ms`))
         await sleep(delayMs, undefined, { signal: stopped.signal }).catch(() => undefined)
         if (stopped.signal.aborted) return 0
