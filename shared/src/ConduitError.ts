@@ -1,4 +1,4 @@
-import { type ErrorCode, httpStatusOf, retryableCodes } from "./errorCodes.ts"
+import { type ErrorCode, httpStatusOf } from "./errorCodes.ts"
 
 /** Extra machine-readable fields carried beside code and message. */
 export type ErrorDetails = Record<string, unknown>
@@ -18,10 +18,6 @@ export class ConduitError extends Error {
   /** HTTP status for this code (500 when the code is not an HTTP one). */
   get status(): number {
     return httpStatusOf[this.code] ?? 500
-  }
-
-  get retryable(): boolean {
-    return retryableCodes.has(this.code)
   }
 
   /** The JSON error body the gateway sends: `{ error: { code, message, ...details } }`. */

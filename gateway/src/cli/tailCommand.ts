@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises"
 import { ReconnectSchedule, StreamRetry } from "@conduit/client"
-import { assertChannelName, ConduitError, ErrorCode, isStartId, START_ID } from "@conduit/shared"
+import { assertChannelName, ConduitError, ErrorCode, isStartId, retryableCodes, START_ID } from "@conduit/shared"
 import { createParser } from "eventsource-parser"
 import { gatewayError } from "../sdk/publishTransport.ts"
 import { CLIENT_HELP, type Command, gatewayUrl, URL_OPTION } from "./Command.ts"
@@ -73,7 +73,7 @@ ${CLIENT_HELP}`,
         streamRetry.end()
         if (stopped.signal.aborted) return 0
         // Refusals a retry cannot fix end the command; a first connect that finds no gateway too.
-        if (end && (!end.retryable || end.code === ErrorCode.TOKEN_EXPIRED || !connectedOnce)) throw end
+        if (end && (!retryableCodes.has(end.code) || end.code === ErrorCode.TOKEN_EXPIRED || !connectedOnce)) throw end
         const { closeReason, closeRetryMs } = streamRetry
         const delayMs = schedule.next({ healthy: opened, quick: false, closeReason, closeRetryMs, retryAfterMs: 0 }, streamRetry.baseMs ?? 1000)
         io.stdout.write(format.meta(`${end ? end.message : "stream ended"}: reconnecting in ${delayMs} ms`))

@@ -37,7 +37,7 @@ export class ChannelGroup {
     const shared = new Map<string, { buf: Buffer; count: number } | null>()
     let delivered = 0
     for (const session of this.sessions) {
-      if (!session.isLive) {
+      if (!session.pastReplayFloor) {
         delivered += session.writeMessages(batch)
         continue
       }

@@ -87,7 +87,12 @@ export class SseSession {
     this.finish("disconnected")
   }
 
-  get isLive(): boolean {
+  /**
+   * Past its replay: nothing held back, no floor below which live messages are
+   * dropped as already replayed, not closed. Such a session takes the frames
+   * of a batch as they are, shared with every session of the same filter.
+   */
+  get pastReplayFloor(): boolean {
     return this.held === null && this.floor === null && !this.closed
   }
 
