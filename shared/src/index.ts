@@ -22,6 +22,7 @@ export { CLOSE_EVENT, ERROR_EVENT, GAP_EVENT, POSITION_EVENT, RUN_EVENT, RUN_TOP
 export type { CloseEventData, CloseReason, ErrorEventData, GapEventData, PositionEventData } from "./controlEvents.ts"
 export type { Envelope, PublishInput, RunEventData, RunStatus, RunWaiting } from "./envelope.ts"
 export { parseJson } from "./parseJson.ts"
+export { type ErrorBody, readErrorBody } from "./errorBody.ts"
 export { isFinishedRunStatus, isRunEventStatus, RUN_STATUSES } from "./runStatus.ts"
 export type { FinishedRunStatus, RunEventStatus } from "./runStatus.ts"
 export { CHANNEL_NAME_MAX, DEFAULTS, TOPIC_NAME_MAX } from "./limits.ts"

@@ -1,4 +1,4 @@
-import { ConduitError, ErrorCode, parseJson, type PublishInput, type SubscriptionToken } from "@conduit/shared"
+import { ConduitError, ErrorCode, parseJson, type PublishInput, readErrorBody, type SubscriptionToken } from "@conduit/shared"
 import type { MintTokenInput } from "../auth/createAuth.ts"
 import type { Gateway } from "../createGateway.ts"
 
@@ -46,8 +46,6 @@ export function httpTransport(url: string, signingKey: string | undefined, fetch
 
 /** The error a gateway's JSON error answer (`{ error: { code, message, ... } }`) stands for; ERR_HTTP when the body is not one. */
 export function gatewayError(status: number, text: string): ConduitError {
-  const err = (parseJson(text) as { error?: { code?: string; message?: string } } | undefined)?.error
-  const code = (Object.values(ErrorCode) as string[]).includes(err?.code ?? "") ? (err!.code as ErrorCode) : ErrorCode.HTTP
-  const { code: _c, message: _m, ...details } = (err ?? {}) as Record<string, unknown>
-  return new ConduitError(code, err?.message ?? `gateway answered ${status}`, { details: { ...details, status } })
+  const body = readErrorBody(text)
+  return new ConduitError(body?.code ?? ErrorCode.HTTP, body?.message ?? `gateway answered ${status}`, { details: { ...body?.details, status } })
 }
