@@ -1,6 +1,6 @@
 export { subscribe } from "./subscribe.ts"
 export { optionsKey } from "./optionsKey.ts"
-export { backoffDelay } from "./backoffDelay.ts"
+export { backoffDelay } from "@conduit/shared"
 // The reconnect rules, for other readers of a gateway stream (`conduit tail`).
 export { type AttemptEnd, ReconnectSchedule, type ReconnectScheduleOptions } from "./reconnectSchedule.ts"
 export { StreamRetry } from "./streamRetry.ts"

@@ -1,5 +1,4 @@
-import { type CloseReason, reconnectDelay } from "@conduit/shared"
-import { backoffDelay } from "./backoffDelay.ts"
+import { backoffDelay, type CloseReason, reconnectDelay } from "@conduit/shared"
 
 /** How one connect attempt ended, as far as the next delay is concerned. */
 export interface AttemptEnd {

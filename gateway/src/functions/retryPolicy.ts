@@ -1,4 +1,4 @@
-import { ConduitError, ErrorCode, isConduitError, retryableCodes } from "@conduit/shared"
+import { backoffDelay, ConduitError, ErrorCode, isConduitError, retryableCodes } from "@conduit/shared"
 import type { RunError } from "./RunStore.ts"
 
 export interface BackoffOptions {
@@ -18,10 +18,9 @@ export interface BackoffOptions {
  */
 export function exponentialBackoff(options: BackoffOptions = {}): (retry: number) => number {
   const { baseMs = 1000, maxMs = 60_000, jitter = 0.2, random = Math.random } = options
-  return (retry) => {
-    const delay = Math.min(maxMs, baseMs * 2 ** Math.max(0, retry - 1))
-    return Math.round(delay * (1 - jitter * random()))
-  }
+  // backoffDelay jitters up from the low end; this option's `random` has always scaled down from the ceiling.
+  const down = () => 1 - random()
+  return (retry) => backoffDelay(Math.max(0, retry - 1), baseMs, maxMs, down, jitter)
 }
 
 const FATAL = new Set<string>([ErrorCode.RUN_FAILED, ErrorCode.RUN_CANCELLED, ErrorCode.CONFIG])

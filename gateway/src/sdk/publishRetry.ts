@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto"
 import { setTimeout as wait } from "node:timers/promises"
-import { backoffDelay } from "@conduit/client"
-import { ConduitError, DEFAULTS, ErrorCode, type PublishInput } from "@conduit/shared"
+import { backoffDelay, ConduitError, DEFAULTS, ErrorCode, type PublishInput } from "@conduit/shared"
 
 export interface PublishRetryOptions {
   /**

@@ -1,20 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest"
-import { backoffDelay } from "./backoffDelay.ts"
 import { freePort } from "../../../gateway/src/testing/redisServer.ts"
 import { subscribe } from "./subscribe.ts"
 import { createGateway } from "../../../gateway/src/createGateway.ts"
 import { startGateway } from "./testing/clientTestKit.ts"
-
-describe("backoffDelay", () => {
-  it("doubles from the base up to the cap, jittered within the upper half", () => {
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const ceiling = Math.min(30_000, 1000 * 2 ** attempt)
-      expect(backoffDelay(attempt, 1000, 30_000, () => 0)).toBe(ceiling / 2)
-      expect(backoffDelay(attempt, 1000, 30_000, () => 1)).toBe(ceiling)
-    }
-    expect(backoffDelay(1000, 1000, 30_000, () => 1)).toBe(30_000) // no overflow
-  })
-})
 
 describe("reconnect timing (fake timers)", () => {
   afterEach(() => vi.useRealTimers())
