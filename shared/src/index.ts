@@ -23,6 +23,7 @@ export type { CloseEventData, CloseReason, ErrorEventData, GapEventData, Positio
 export type { Envelope, PublishInput, RunEventData, RunStatus, RunWaiting } from "./envelope.ts"
 export { backoffDelay } from "./backoffDelay.ts"
 export { parseJson } from "./parseJson.ts"
+export { sleep } from "./sleep.ts"
 export { type ErrorBody, readErrorBody } from "./errorBody.ts"
 export { isFinishedRunStatus, isRunEventStatus, RUN_STATUSES } from "./runStatus.ts"
 export type { FinishedRunStatus, RunEventStatus } from "./runStatus.ts"

@@ -14,6 +14,7 @@ import {
   parseJson,
   POSITION_EVENT,
   retryableCodes,
+  sleep,
   RUN_EVENT,
   type RunEventData,
   type RunStatus,
@@ -31,7 +32,6 @@ import { createReadGate } from "./readGate.ts"
 import { resolveToken } from "./resolveToken.ts"
 import { type AttemptEnd, ReconnectSchedule } from "./reconnectSchedule.ts"
 import { type Settings, settingsOf } from "./settingsOf.ts"
-import { sleep } from "./sleep.ts"
 import { StreamRetry } from "./streamRetry.ts"
 import { channelNameOf, subscribeUrl } from "./subscribeUrl.ts"
 import type { ConnectionStatus, RealtimeSubscription, Snapshot, SubscribeOptions, TokenSource } from "./types.ts"

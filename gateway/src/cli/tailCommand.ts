@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from "node:timers/promises"
 import { ReconnectSchedule, StreamRetry } from "@conduit/client"
-import { assertChannelName, ConduitError, ErrorCode, isStartId, retryableCodes, START_ID } from "@conduit/shared"
+import { assertChannelName, ConduitError, ErrorCode, isStartId, retryableCodes, sleep, START_ID } from "@conduit/shared"
 import { createParser } from "eventsource-parser"
 import { gatewayError } from "../sdk/publishTransport.ts"
 import { CLIENT_HELP, type Command, gatewayUrl, URL_OPTION } from "./Command.ts"
@@ -77,7 +76,7 @@ ${CLIENT_HELP}`,
         const { closeReason, closeRetryMs } = streamRetry
         const delayMs = schedule.next({ healthy: opened, quick: false, closeReason, closeRetryMs, retryAfterMs: 0 }, streamRetry.baseMs ?? 1000)
         io.stdout.write(format.meta(`${end ? end.message : "stream ended"}: reconnecting in ${delayMs} ms`))
-        await sleep(delayMs, undefined, { signal: stopped.signal }).catch(() => undefined)
+        await sleep(delayMs, stopped.signal).done
         if (stopped.signal.aborted) return 0
       }
     } finally {

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto"
-import { ConduitError, ErrorCode, isFinishedRunStatus } from "@conduit/shared"
-import { abortableSleep } from "./abortableSleep.ts"
+import { ConduitError, ErrorCode, isFinishedRunStatus, sleep as sleepFor } from "@conduit/shared"
 import { checkFunctionConfig } from "./checkFunctionConfig.ts"
 import { type BullmqRunQueueOptions, createBullmqRunQueue } from "./bullmqRunQueue.ts"
 import { sameJson, valueAt } from "./eventMatch.ts"
@@ -29,7 +28,12 @@ export interface FunctionsRuntimeOptions {
   redis?: BullmqRunQueueOptions
   /** Delay before retry `n` (n = 1 before the second attempt), ms; also spaces retried bookkeeping. @default exponentialBackoff() (1 s, 2 s, 4 s, … ≤ 60 s, jittered) */
   retryDelay?: (retry: number) => number
-  /** The timer behind the in-process queue and retried bookkeeping; rejects when `signal` aborts. @default setTimeout-based */
+  /**
+   * The timer behind the in-process queue and retried bookkeeping. It may end
+   * early when `signal` aborts, by resolving (the default's way) or rejecting:
+   * the runtime checks the signal either way.
+   * @default `sleep` of @conduit/shared (setTimeout-based)
+   */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>
   /** Clock, unix ms. @default Date.now */
   now?: () => number
@@ -69,7 +73,7 @@ export function createFunctionsRuntime(publisher: RunPublisher, options: Functio
   const ownStore = options.store === undefined && options.redis ? createRedisRunStore({ url: options.redis.url, ...(options.redis.prefix === undefined ? {} : { prefix: options.redis.prefix }) }) : undefined
   const store = options.store ?? ownStore ?? createMemoryRunStore()
   const retryDelay = options.retryDelay ?? exponentialBackoff()
-  const sleep = options.sleep ?? abortableSleep
+  const sleep = options.sleep ?? ((ms: number, signal: AbortSignal) => sleepFor(ms, signal).done)
   const now = options.now ?? Date.now
   const onError = options.onError ?? ((error: unknown, runId: string | undefined) => console.error(runId ? `conduit: run ${runId}:` : "conduit: functions:", error))
   const cancelPollMs = options.cancelPollMs ?? 250

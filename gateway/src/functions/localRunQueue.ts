@@ -59,7 +59,8 @@ export function createLocalRunQueue(options: LocalRunQueueOptions): RunQueue {
     const timer = new AbortController()
     entry.timer = timer
     options.sleep(Math.max(0, ms), timer.signal).then(
-      () => entry.timer === timer && void execute(entry),
+      // Aborted (a wake ran it already, or the queue closed): the sleep may resolve early or reject.
+      () => entry.timer === timer && !timer.signal.aborted && void execute(entry),
       () => {},
     )
   }

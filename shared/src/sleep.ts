@@ -1,4 +1,10 @@
-/** Waits `ms`, or less if `signal` aborts or `wake` is called; never rejects. */
+/**
+ * Waits `ms`, or less if `signal` aborts or `wake` is called. It never
+ * rejects: an abort ends the wait early and the caller, which holds the
+ * signal, decides what that means (the one abort semantic of Conduit's
+ * timers: the client's reconnect backoff, `conduit tail`, the functions
+ * runtime's in-process queue and retried bookkeeping).
+ */
 export function sleep(ms: number, signal: AbortSignal): { done: Promise<void>; wake(): void } {
   let wake = () => {}
   const done = new Promise<void>((resolve) => {
