@@ -10,10 +10,10 @@ import {
   type PublishInput,
   RUN_STATUSES,
   RUN_TOPIC,
-  validateData,
   type ValidationIssue,
 } from "@conduit/shared"
 import type { PreparedMessage } from "../broker/Broker.ts"
+import { checkTopicData, passedAlready } from "./checkTopicData.ts"
 import type { ChannelRegistry } from "./channelRegistry.ts"
 
 export interface PublishLimits {
@@ -100,7 +100,7 @@ export function prepareMessage(input: unknown, limits: PublishLimits, registry: 
   const definition = isRun ? undefined : registry.find(channel)
   // A stream's start, end and error markers carry no chunk (data null): the topic must exist, no schema applies.
   const marker = stream !== undefined && isStreamMarker(stream)
-  return definition ? checkSchema(definition, topic as string, data, marker).then(() => message) : message
+  return definition ? checkSchema(definition, topic as string, input, marker).then(() => message) : message
 }
 
 function optionalIdField(name: string, value: unknown): void {
@@ -121,20 +121,15 @@ function checkRunData(data: unknown): void {
   }
 }
 
-async function checkSchema(definition: ChannelDefinition, topic: string, data: unknown, marker: boolean): Promise<void> {
+async function checkSchema(definition: ChannelDefinition, topic: string, input: object, marker: boolean): Promise<void> {
   const config = definition.topicConfigs[topic]
   if (!config) {
     throw new ConduitError(ErrorCode.UNKNOWN_TOPIC, `channel ${definition.template} has no topic "${topic}"`, {
       details: { topic, topics: Object.keys(definition.topicConfigs) },
     })
   }
-  if (marker) return
-  const result = await validateData(config.schema, data)
-  if (!result.ok) {
-    throw new ConduitError(ErrorCode.VALIDATION, `data does not match the schema of topic "${topic}"`, {
-      details: { topic, issues: result.issues },
-    })
-  }
+  if (marker || passedAlready(input, config.schema)) return
+  await checkTopicData(config.schema, topic, (input as { data: unknown }).data)
 }
 
 function serialize(data: unknown): string {
