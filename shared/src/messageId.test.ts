@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { compareIds, isValidId, nextId, parseId } from "./messageId.ts"
+import { compareIds, formatId, idTimeMs, isValidId, nextId, parseId } from "./messageId.ts"
 
 describe("message ids", () => {
   it("parses the Redis Streams form and 0", () => {
@@ -25,5 +25,11 @@ describe("message ids", () => {
     last = nextId(last, 900)
     expect(last).toEqual({ ms: 1000, seq: 2 })
     expect(nextId(last, 1001)).toEqual({ ms: 1001, seq: 0 })
+  })
+
+  it("idTimeMs reads the same time as parseId from the ids the gateway makes", () => {
+    for (const [ms, seq] of [[1732250000000, 0], [1, 99], [999_999_999_999_999, 999_999_999_999_999]] as const) {
+      expect(idTimeMs(formatId(ms, seq))).toBe(parseId(formatId(ms, seq))!.ms)
+    }
   })
 })

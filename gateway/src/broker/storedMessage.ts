@@ -1,4 +1,4 @@
-import { ConduitError, encodeSseFrame, type Envelope, ErrorCode, type StreamTag } from "@conduit/shared"
+import { ConduitError, encodeSseFrame, type Envelope, ErrorCode, idTimeMs, type StreamTag } from "@conduit/shared"
 import type { StoredMessage } from "./Broker.ts"
 
 // Every node builds a message's bytes itself (the Redis broker from the parts
@@ -21,7 +21,7 @@ const DATA_FIELD = "\ndata: "
  * `JSON.stringify(channel)`, computed once per channel by the caller.
  */
 export function storeMessage(id: string, channelJson: string, topic: string, dataJson: string, tail: string): StoredMessage {
-  const createdAt = isoTimeOf(Number(id.slice(0, id.indexOf("-"))))
+  const createdAt = isoTimeOf(idTimeMs(id))
   const json = `{"id":"${id}","channel":${channelJson},"topic":${JSON.stringify(topic)},"data":${oneLine(dataJson)},"createdAt":"${createdAt}"${tail}`
   // encodeSseFrame owns the field format and refuses CR, LF or NUL in id and event; its last "\n" ends the frame.
   const head = encodeSseFrame({ id, event: topic }).slice(0, -1)
