@@ -71,4 +71,24 @@ describe("useRealtime (React)", () => {
     view.rerender(<Panel url={gw.url} runId="b" token={tokenFor("b")} fetch={fetch} />)
     await waitFor(() => expect(screen.getAllByRole("listitem").map((li) => li.textContent)).toEqual(["from b"]))
   })
+
+  it("takes a new token function at the next connect, without restarting the stream", async () => {
+    gw = await startGateway({ signingKey: KEY, corsOrigins: ["*"], enforceTokenExpiry: true })
+    const fetch = countingFetch()
+    const calls: string[] = []
+    const tokenNamed = (name: string, expiresIn: number) => async () => {
+      calls.push(name)
+      const res = await gw.post("/v1/tokens", { channel: "pipeline:t", topics: ["*"], expiresIn }, { Authorization: `Bearer ${KEY}` })
+      return res.body.token as string
+    }
+    const first = tokenNamed("first", 1) // expires within a second: the gateway ends the stream with $close token_expired
+    const view = render(<Panel url={gw.url} runId="t" token={first} fetch={fetch} />)
+    await waitFor(() => expect(screen.getByTestId("status").textContent).toBe("open"))
+    view.rerender(<Panel url={gw.url} runId="t" token={tokenNamed("second", 60)} fetch={fetch} />)
+    await waitFor(() => expect(calls).toEqual(["first", "second"]), { timeout: 10_000 })
+    await waitFor(() => expect(screen.getByTestId("status").textContent).toBe("open"))
+    await publishAll(gw, "pipeline:t", "status", [{ message: "after the new token" }], KEY)
+    await waitFor(() => expect(screen.getAllByRole("listitem").map((li) => li.textContent)).toEqual(["after the new token"]))
+    expect(fetch.calls).toHaveLength(2) // the rerender did not reconnect; the expiry did, once
+  })
 })

@@ -1,7 +1,7 @@
 "use client"
 import { type AnyMessageOf, optionsKey, type Snapshot, type SubscribeOptions, subscribe, type TopicsOf } from "@conduit/client"
 import type { ChannelInstance } from "@conduit/shared"
-import { useMemo, useSyncExternalStore } from "react"
+import { useEffect, useState, useSyncExternalStore } from "react"
 
 /**
  * The snapshot of a Conduit subscription, re-rendering on every change.
@@ -14,8 +14,18 @@ export function useRealtime<C extends ChannelInstance<any> | string, K extends T
   options: SubscribeOptions<C, K>,
 ): Snapshot<AnyMessageOf<C, K>> {
   const key = optionsKey(options)
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the key is the options' identity
-  const subscription = useMemo(() => subscribe(options), [key])
-  subscription.setToken(options.token)
+  // State, not a memo: React may drop a memo and build it again, and that would restart the stream.
+  // A subscription connects on its first listener only, so building one here does no I/O.
+  const [current, setCurrent] = useState(() => ({ key, subscription: subscribe(options) }))
+  let { subscription } = current
+  if (current.key !== key) {
+    // New stream options: a fresh subscription, set while rendering (React's way to derive state from props).
+    subscription = subscribe(options)
+    setCurrent({ key, subscription })
+  }
+  // Not during render: a render React discards must not change the live subscription. Declared before
+  // useSyncExternalStore, so it runs before the first connect; a subscription starts with the options' token.
+  const { token } = options
+  useEffect(() => subscription.setToken(token), [subscription, token])
   return useSyncExternalStore(subscription.subscribe, subscription.getSnapshot, subscription.getServerSnapshot)
 }
