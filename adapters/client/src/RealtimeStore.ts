@@ -27,6 +27,7 @@ import { type Checked, checkMessage } from "./checkMessage.ts"
 import { connectTarget, type ConnectTarget } from "./connectTarget.ts"
 import { messageIterator } from "./messageIterator.ts"
 import { openEventStream, type StreamEnd } from "./openEventStream.ts"
+import { onOnline } from "./networkStatus.ts"
 import { onVisibilityChange, pageHidden, whenVisible } from "./pageVisibility.ts"
 import { createReadGate } from "./readGate.ts"
 import { resolveToken } from "./resolveToken.ts"
@@ -142,7 +143,12 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
       if (this.pausedWhileHidden()) this.attempt?.abort()
       else this.wakeBackoff?.()
     })
-    void this.connectLoop(run.signal).finally(stopWatching)
+    // Back online: a reconnect waiting out its backoff tries now.
+    const stopListening = onOnline(() => this.wakeBackoff?.())
+    void this.connectLoop(run.signal).finally(() => {
+      stopWatching()
+      stopListening()
+    })
   }
 
   private stop(status: ConnectionStatus): void {
