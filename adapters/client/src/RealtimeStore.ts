@@ -1,23 +1,16 @@
 import {
   type ChannelInstance,
-  CLOSE_EVENT,
   ConduitError,
   compareIds,
   type Envelope,
-  ERROR_EVENT,
   ErrorCode,
-  GAP_EVENT,
-  type GapEventData,
   isFinishedRunStatus,
   isStreamMarker,
   isValidId,
-  parseJson,
-  POSITION_EVENT,
   retryableCodes,
-  sleep,
-  RUN_EVENT,
   type RunEventData,
   type RunStatus,
+  sleep,
 } from "@conduit/shared"
 import type { EventSourceMessage } from "eventsource-parser"
 import { appendMessages, NO_MESSAGES } from "./appendMessages.ts"
@@ -27,6 +20,8 @@ import { type Checked, checkMessage } from "./checkMessage.ts"
 import { connectTarget, type ConnectTarget } from "./connectTarget.ts"
 import { messageIterator } from "./messageIterator.ts"
 import { openEventStream, type StreamEnd } from "./openEventStream.ts"
+import { protocolEvent } from "./protocolEvent.ts"
+import { createInOrder } from "./inOrder.ts"
 import { onOnline } from "./networkStatus.ts"
 import { onVisibilityChange, pageHidden, whenVisible } from "./pageVisibility.ts"
 import { createReadGate } from "./readGate.ts"
@@ -70,8 +65,8 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   private readonly emits: EmitSchedule
   /** Id of the newest applied message: the dedupe bound and the resume point. */
   private lastId: string | null = null
-  /** Messages waiting behind an asynchronous schema check, in arrival order. */
-  private checking: Promise<void> | null = null
+  /** Applies frames in arrival order, also behind an asynchronous schema check. */
+  private readonly inOrder = createInOrder()
   private run: AbortController | null = null
   private attempt: AbortController | null = null
   private wakeBackoff: (() => void) | null = null
@@ -301,45 +296,25 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
 
   private receive(event: EventSourceMessage): void {
     const reason = this.streamRetry.event(event.event, event.data)
-    switch (event.event) {
-      case CLOSE_EVENT: {
+    const read = protocolEvent(event)
+    switch (read.kind) {
+      case "close":
         // Shown until a stream opens again: while Redis is down every attempt ends like this.
         if (reason === "broker_unavailable") {
           this.inOrder(() => this.fail(new ConduitError(ErrorCode.BROKER_UNAVAILABLE, "the gateway's broker is unavailable; retrying")))
         }
         return
-      }
-      case GAP_EVENT:
-        return this.inOrder(() => this.patch({ gap: parseJson(event.data) as GapEventData }))
-      case POSITION_EVENT:
-        return this.inOrder(() => this.moveTo(event.id))
-      case ERROR_EVENT: {
-        const data = parseJson(event.data) as { code?: ErrorCode; message?: string } | undefined
-        return this.inOrder(() => this.fail(new ConduitError(data?.code ?? ErrorCode.PROTOCOL, data?.message ?? event.data)))
-      }
+      case "gap":
+        return this.inOrder(() => this.patch({ gap: read.gap }))
+      case "position":
+        return this.inOrder(() => this.moveTo(read.id))
+      case "error":
+        return this.inOrder(() => this.fail(read.error))
+      case "run":
+        return this.inOrder(() => this.applyRun(read.envelope))
+      case "message":
+        return this.inOrder(() => this.check(read.envelope))
     }
-    const envelope = parseJson(event.data) as Envelope | undefined
-    if (!envelope || typeof envelope.id !== "string" || typeof envelope.topic !== "string") {
-      return this.inOrder(() => this.fail(new ConduitError(ErrorCode.PROTOCOL, `unreadable ${event.event ?? "message"} frame`)))
-    }
-    if (event.event === RUN_EVENT || envelope.kind === "run") return this.inOrder(() => this.applyRun(envelope))
-    this.inOrder(() => this.check(envelope))
-  }
-
-  /**
-   * Runs `step` now, or after every message still waiting for an
-   * asynchronous schema check, so messages apply in arrival order.
-   */
-  private inOrder(step: () => void | Promise<void>): void {
-    const track = (pending: Promise<void>) => {
-      const next: Promise<void> = pending.finally(() => {
-        if (this.checking === next) this.checking = null
-      })
-      this.checking = next
-    }
-    if (this.checking) return track(this.checking.then(step))
-    const result = step()
-    if (result instanceof Promise) track(result)
   }
 
   private check(envelope: Envelope): void | Promise<void> {
