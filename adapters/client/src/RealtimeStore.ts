@@ -13,8 +13,7 @@ import {
   sleep,
 } from "@conduit/shared"
 import type { EventSourceMessage } from "eventsource-parser"
-import { appendMessages, NO_MESSAGES } from "./appendMessages.ts"
-import { assembleStreams } from "./assembleStreams.ts"
+import { NO_MESSAGES } from "./appendMessages.ts"
 import { createEmitSchedule, type EmitSchedule } from "./emitSchedule.ts"
 import { type Checked, checkMessage } from "./checkMessage.ts"
 import { connectTarget, type ConnectTarget } from "./connectTarget.ts"
@@ -28,6 +27,7 @@ import { createReadGate } from "./readGate.ts"
 import { resolveToken } from "./resolveToken.ts"
 import { type AttemptEnd, ReconnectSchedule } from "./reconnectSchedule.ts"
 import { type Settings, settingsOf } from "./settingsOf.ts"
+import { type SnapshotChanges, SnapshotDraft } from "./snapshotDraft.ts"
 import { StreamRetry } from "./streamRetry.ts"
 import { channelNameOf, subscribeUrl } from "./subscribeUrl.ts"
 import type { ConnectionStatus, RealtimeSubscription, Snapshot, SubscribeOptions, TokenSource } from "./types.ts"
@@ -58,10 +58,7 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   private snapshot: Snapshot<Envelope>
   private readonly listeners = new Set<() => void>()
   /** Changes since the last emitted snapshot. */
-  private draft: { -readonly [K in keyof Snapshot<Envelope>]?: Snapshot<Envelope>[K] } = {}
-  private added: Envelope[] = []
-  /** Stream messages (chunks and markers) since the last emitted snapshot, in order. */
-  private streamed: Envelope[] = []
+  private readonly draft = new SnapshotDraft()
   private readonly emits: EmitSchedule
   /** Id of the newest applied message: the dedupe bound and the resume point. */
   private lastId: string | null = null
@@ -111,7 +108,7 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   }
 
   reset = (): void => {
-    this.added = []
+    this.draft.dropAdded()
     this.patch({ messages: NO_MESSAGES, runStatus: "unknown", result: undefined, error: null, gap: null })
   }
 
@@ -258,7 +255,7 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
 
   /** `reconnect: false`: the stream ended (closed) or failed (error, kept), and stays so. */
   private endWithoutReconnect(): void {
-    const failed = this.draft.connectionStatus === "error" || this.snapshot.connectionStatus === "error"
+    const failed = this.draft.changes.connectionStatus === "error" || this.snapshot.connectionStatus === "error"
     this.closed = true
     this.run = null
     if (!failed) this.patch({ connectionStatus: "closed" })
@@ -284,7 +281,8 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   }
 
   private opened(): void {
-    const error = this.draft.error === undefined ? this.snapshot.error : this.draft.error
+    const { changes } = this.draft
+    const error = changes.error === undefined ? this.snapshot.error : changes.error
     const cleared = error && CONNECTION_CODES.has(error.code) ? { error: null } : {}
     // Its first bytes may have ended the run already (a replay, autoCloseOnTerminal): closed stays closed.
     this.patch(this.closed ? cleared : { connectionStatus: "open", ...cleared })
@@ -333,16 +331,14 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   private applyChecked(id: string, checked: Checked): void {
     if (this.isDuplicate(id)) return
     this.lastId = id
-    if (checked.ok) {
-      this.added.push(checked.message)
-      if (checked.message.stream) this.streamed.push(checked.message)
-    } else this.draft.error = checked.error
+    if (checked.ok) this.draft.add(checked.message)
+    else this.draft.patch({ error: checked.error })
     this.patch({ lastEventId: id })
   }
 
   private applyStreamMarker(envelope: Envelope): void {
     this.lastId = envelope.id
-    this.streamed.push(envelope)
+    this.draft.addStreamMarker(envelope)
     this.patch({ lastEventId: envelope.id })
   }
 
@@ -361,7 +357,7 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
     if (this.isDuplicate(envelope.id)) return
     this.lastId = envelope.id
     const run = envelope.data as RunEventData
-    const patch: typeof this.draft = { lastEventId: envelope.id, runStatus: run.status as RunStatus }
+    const patch: SnapshotChanges = { lastEventId: envelope.id, runStatus: run.status as RunStatus }
     if (run.status === "completed") patch.result = run.result
     if (run.status === "failed") {
       const message = run.error?.message ?? "the run failed"
@@ -377,24 +373,15 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   }
 
   /** Records changes; listeners get one new snapshot per microtask, or per `bufferInterval`. */
-  private patch(changes: typeof this.draft): void {
-    Object.assign(this.draft, changes)
+  private patch(changes: SnapshotChanges): void {
+    this.draft.patch(changes)
     this.emits.request()
   }
 
   private emit(): void {
-    if (this.added.length === 0 && this.streamed.length === 0 && Object.keys(this.draft).length === 0) return
-    const { added, streamed } = this
-    this.added = []
-    this.streamed = []
-    const limit = this.settings.historyLimit
-    // After a reset the draft holds the emptied messages (streams too): append to those.
-    const previous = this.draft.messages ?? this.snapshot.messages
-    const messages = appendMessages(previous, added, limit, assembleStreams(previous.streams, streamed, limit))
-    const next = { ...this.snapshot, ...this.draft, messages }
-    const isPaused = next.connectionStatus === "paused"
-    this.snapshot = Object.freeze({ ...next, isPaused, pauseReason: isPaused ? next.pauseReason : null })
-    this.draft = {}
+    const next = this.draft.next(this.snapshot, this.settings.historyLimit)
+    if (!next) return
+    this.snapshot = next
     for (const listener of [...this.listeners]) listener()
   }
 }
