@@ -1,6 +1,15 @@
 import { defineConfig } from "@playwright/test"
 import { inheritSourceCondition, registerSourceCondition } from "./scripts/sourceCondition.ts"
-import { EXPIRY_PORT, EXPIRY_TOKEN_DELAY_MS, gatewayEnv, MAIN_PORT, MAIN_URL, SHORT_TOKEN_TTL_SECONDS } from "./e2e/tests/support/servers.ts"
+import {
+  EXPIRY_PORT,
+  EXPIRY_TOKEN_DELAY_MS,
+  gatewayEnv,
+  MAIN_PORT,
+  MAIN_URL,
+  SAMPLES_PORT,
+  SAMPLES_URL,
+  SHORT_TOKEN_TTL_SECONDS,
+} from "./e2e/tests/support/servers.ts"
 
 // The test files import the sources (demo fixtures); workers and web servers are node processes too.
 registerSourceCondition()
@@ -28,7 +37,7 @@ export default defineConfig({
   outputDir: "test-results",
   timeout: 45_000,
   expect: { timeout: 15_000 },
-  // Tests share two gateways and start their own runs; two at a time keeps a 2-core box honest.
+  // Tests share the servers and start their own runs; two at a time keeps a 2-core box honest.
   workers: 2,
   forbidOnly: !!process.env.CI,
   reporter: [["list"]],
@@ -58,6 +67,16 @@ export default defineConfig({
         CONDUIT_DEMO_TOKEN_TTL_SECONDS: String(SHORT_TOKEN_TTL_SECONDS),
         CONDUIT_DEMO_TOKEN_DELAY_MS: String(EXPIRY_TOKEN_DELAY_MS),
       }),
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      // The Inngest samples: their page (npm run test:e2e builds e2e/samples/dist), server actions and gateway.
+      command: "node --conditions=@conduit/source --import tsx e2e/samples/server/sampleServer.ts",
+      url: `${SAMPLES_URL}/realtime/healthz`,
+      env: { CONDUIT_SAMPLES_PORT: String(SAMPLES_PORT), NODE_ENV: "test" },
       reuseExistingServer: false,
       timeout: 30_000,
       stdout: "ignore",

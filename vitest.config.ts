@@ -18,7 +18,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "node",
-          include: ["shared/src/**/*.test.ts", "gateway/src/**/*.test.ts", "adapters/{client,react,vue}/src/**/*.test.{ts,tsx}"],
+          include: ["shared/src/**/*.test.ts", "gateway/src/**/*.test.ts", "adapters/{client,react,vue}/src/**/*.test.{ts,tsx}", "bridges/*/src/**/*.test.ts", "e2e/samples/**/*.test.ts"],
         },
       },
       {

@@ -1,27 +1,30 @@
 #!/usr/bin/env node
-// Builds the demo page (vite build → gateway/demo-page, which the gateway
-// package ships and serves) when it is missing or older
-// than anything it is built from: the page itself, the adapters, the client
-// and shared. `--force` always builds. Run by `npm start` (prestart) and
-// `npm run test:e2e`, so a fresh clone never serves a stale or absent page.
+// Builds the pages the demo and the e2e tests serve (vite build) when one is
+// missing or older than anything it is built from: the demo page
+// (gateway/demo-page, which the gateway package ships and serves) and the
+// Inngest samples' page (e2e/samples/dist), from their sources, the adapters,
+// the client and shared. `--force` always builds. Run by `npm start`
+// (prestart) and `npm run test:e2e`, so a fresh clone never serves a stale or
+// absent page.
 import { existsSync, readdirSync, statSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
-const output = join(root, "gateway/demo-page/index.html")
-const inputs = [
-  "e2e/index.html",
-  "e2e/vite.config.ts",
-  "scripts/sourceCondition.ts",
-  "e2e/package.json",
-  "e2e/src",
-  "shared/src",
-  "adapters/client/src",
-  "adapters/react/src",
-  "adapters/vue/src",
-  "adapters/svelte/src",
-  "gateway/src/functions/demo/demoPipeline.ts",
+const LIBRARIES = ["scripts/sourceCondition.ts", "shared/src", "adapters/client/src", "adapters/react/src", "adapters/vue/src", "adapters/svelte/src"]
+const PAGES = [
+  {
+    name: "demo",
+    config: "e2e/vite.config.ts",
+    output: "gateway/demo-page/index.html",
+    inputs: ["e2e/index.html", "e2e/vite.config.ts", "e2e/package.json", "e2e/src", "gateway/src/functions/demo/demoPipeline.ts"],
+  },
+  {
+    name: "samples",
+    config: "e2e/samples/vite.config.ts",
+    output: "e2e/samples/dist/index.html",
+    inputs: ["e2e/samples/page", "e2e/samples/v3/app", "e2e/samples/v4/app", "e2e/samples/v3/inngest", "e2e/samples/v4/inngest", "e2e/samples/vite.config.ts", "e2e/samples/serverActionsPlugin.ts"],
+  },
 ]
 
 /** Newest modification time under a file or directory (0 when absent). */
@@ -35,16 +38,19 @@ function newest(path) {
 }
 
 const force = process.argv.includes("--force")
-const builtAt = existsSync(output) ? statSync(output).mtimeMs : 0
-const changedAt = Math.max(...inputs.map((p) => newest(join(root, p))))
-if (!force && builtAt > changedAt) {
-  console.log("[demo] gateway/demo-page is up to date")
-} else {
-  console.log(builtAt === 0 ? "[demo] building the demo page (gateway/demo-page)" : "[demo] rebuilding the demo page: sources changed")
-  // The page ships in @conduit/gateway: always a production build, even when
+for (const page of PAGES) {
+  const output = join(root, page.output)
+  const builtAt = existsSync(output) ? statSync(output).mtimeMs : 0
+  const changedAt = Math.max(...[...page.inputs, ...LIBRARIES].map((p) => newest(join(root, p))))
+  if (!force && builtAt > changedAt) {
+    console.log(`[${page.name}] ${page.output.replace("/index.html", "")} is up to date`)
+    continue
+  }
+  console.log(builtAt === 0 ? `[${page.name}] building ${page.output}` : `[${page.name}] rebuilding ${page.output}: sources changed`)
+  // The demo page ships in @conduit/gateway: always a production build, even when
   // the caller's NODE_ENV says otherwise (vitest sets test; Vite would follow it).
   process.env.NODE_ENV = "production"
   const { build } = await import("vite")
-  await build({ configFile: join(root, "e2e/vite.config.ts"), logLevel: "warn" })
-  console.log("[demo] built gateway/demo-page")
+  await build({ configFile: join(root, page.config), logLevel: "warn" })
+  console.log(`[${page.name}] built ${page.output.replace("/index.html", "")}`)
 }

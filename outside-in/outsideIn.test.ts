@@ -17,7 +17,7 @@ const packages = publishedPackages()
 const docker = readDockerfile(join(root, "Dockerfile"))
 const KEY = "outside-in-signing-key-of-32-bytes-or-more"
 // What the app installs beside the tarballs, at the versions this repository uses (cached by its npm install).
-const EXTRAS = ["express", "zod", "react", "react-dom", "vue", "svelte", "vite", "@vitejs/plugin-react", "@vitejs/plugin-vue", "@sveltejs/vite-plugin-svelte", "typescript", "@types/node"]
+const EXTRAS = ["express", "zod", "inngest", "react", "react-dom", "vue", "svelte", "vite", "@vitejs/plugin-react", "@vitejs/plugin-vue", "@sveltejs/vite-plugin-svelte", "typescript", "@types/node"]
   .map((name) => `${name}@${JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8")).version}`)
 
 /** A Dockerfile RUN step, run here: /packages and /app are folders of this test. */
@@ -158,6 +158,8 @@ describe("in a project outside the repository", () => {
     // npx runs npm exec → sh → node; the signal goes to the whole group, and node drains the streams.
     await dev.stop()
     await tail.waitFor(/\$close\s+shutdown: the gateway ends the stream/)
+    // The first reconnect waits a delay drawn from shutdown's window (1–5 s); refused, it retries at the base delay.
+    await tail.waitFor(/stream ended: reconnecting in [1-5]\d{3} ms/)
     await tail.waitFor(/· cannot reach the gateway at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\): reconnecting in 1000 ms/)
     await tail.stop("SIGINT")
     console.log(`npx conduit tail:\n${tail.output()}`)

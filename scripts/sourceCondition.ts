@@ -11,10 +11,17 @@ import { defaultClientConditions, defaultServerConditions } from "vite"
  */
 export const SOURCE_CONDITION = "@conduit/source"
 
-/** Vite/Vitest `resolve` and `ssr.resolve` settings that read the sources (browser and server builds). */
+/**
+ * Vite/Vitest `resolve` and `ssr.resolve` settings that read the sources
+ * (browser and server builds). The server side keeps Node's own conditions:
+ * Vitest hands them to its workers as `--conditions`, and a bundler's
+ * "module" there makes Node load builds it cannot run (the ESM build of
+ * @opentelemetry/api 1.9, which inngest's instrumentation pins and
+ * prom-client then requires, has extensionless imports).
+ */
 export const sourceResolve = {
   resolve: { conditions: [SOURCE_CONDITION, ...defaultClientConditions] },
-  ssr: { resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions] } },
+  ssr: { resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions.filter((condition) => condition !== "module")] } },
 }
 
 /**

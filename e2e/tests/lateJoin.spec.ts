@@ -4,7 +4,7 @@ import { DEMO_RUN } from "./support/demoRun.ts"
 import { reviewViaApi, startRunViaApi, waitForCompletion } from "./support/runHistory.ts"
 import { MAIN_URL } from "./support/servers.ts"
 
-test("a page opened after the run finished replays it from history and shows completed", async ({ page }) => {
+test("a page opened after the run finished replays it from history, shows completed and closes the stream", async ({ page }) => {
   const runId = await startRunViaApi(MAIN_URL)
   await reviewViaApi(MAIN_URL, runId, true)
   await waitForCompletion(MAIN_URL, runId)
@@ -12,7 +12,8 @@ test("a page opened after the run finished replays it from history and shows com
   await page.goto(`/?run=${runId}`)
   await expect(page.getByTestId("run")).toHaveAttribute("data-run-id", runId)
   await expectFinished(page, DEMO_RUN)
+  // autoCloseOnTerminal: the run's end (replayed here) closes the stream, nothing more can come.
   for (const framework of FRAMEWORKS) {
-    await expect(panel(page, framework).getByTestId("connection")).toHaveText("open")
+    await expect(panel(page, framework).getByTestId("connection")).toHaveText("closed")
   }
 })

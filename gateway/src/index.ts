@@ -12,6 +12,10 @@ export { envelopeTail, messageJson, storeMessage } from "./broker/storedMessage.
 export type { MintTokenInput } from "./auth/createAuth.ts"
 export { Conduit } from "./sdk/Conduit.ts"
 export type { ConduitOptions, PublishOptions, TokenRequest } from "./sdk/Conduit.ts"
+export { getClientSubscriptionToken, getSubscriptionToken } from "./sdk/subscriptionTokens.ts"
+export type { TokenArgs } from "./sdk/subscriptionTokens.ts"
+export { Realtime, realtime } from "@conduit/shared"
+export type { ChannelSubscriptionToken, ClientSubscriptionToken } from "@conduit/shared"
 export type { PublishRetryOptions } from "./sdk/publishRetry.ts"
 export type { FunctionsRuntime, FunctionsRuntimeOptions } from "./functions/createFunctionsRuntime.ts"
 export type {
@@ -20,6 +24,7 @@ export type {
   FunctionHandler,
   FunctionTrigger,
   HandlerContext,
+  PublishMessage,
   RunPublish,
   SendEvent,
   Step,

@@ -12,6 +12,9 @@ export type {
   TopicRefs,
   TopicsConfig,
 } from "./channel.ts"
+export { Realtime, realtime } from "./realtime.ts"
+export { isChannelToken } from "./realtimeToken.ts"
+export type { ChannelSubscriptionToken, ClientSubscriptionToken, TokenChannelConfigs, TokenValue } from "./realtimeToken.ts"
 export { ConduitError, isConduitError } from "./ConduitError.ts"
 export type { ErrorDetails } from "./ConduitError.ts"
 export { ErrorCode, httpStatusOf, retryableCodes } from "./errorCodes.ts"
@@ -29,5 +32,6 @@ export { checkStreamTag, endsStream, isStreamMarker, STREAM_ID_MAX, STREAM_TAKE_
 export type { StreamTag } from "./streamTag.ts"
 export { TOKEN_ALGORITHM, TOKEN_AUDIENCE, TOKEN_ISSUER } from "./tokenClaims.ts"
 export type { SubscriptionToken, SubscriptionTokenClaims } from "./tokenClaims.ts"
+export { topicRefOf } from "./topicRefOf.ts"
 export { validateData } from "./validateData.ts"
 export type { ValidationIssue, ValidationResult } from "./validateData.ts"

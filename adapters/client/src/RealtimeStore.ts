@@ -1,4 +1,5 @@
 import {
+  type ChannelInstance,
   CLOSE_EVENT,
   type CloseReason,
   ConduitError,
@@ -21,32 +22,43 @@ import { appendMessages, NO_MESSAGES } from "./appendMessages.ts"
 import { assembleStreams } from "./assembleStreams.ts"
 import { createEmitSchedule, type EmitSchedule } from "./emitSchedule.ts"
 import { type Checked, checkMessage } from "./checkMessage.ts"
+import { connectTarget, type ConnectTarget } from "./connectTarget.ts"
 import { messageIterator } from "./messageIterator.ts"
 import { openEventStream, type StreamEnd } from "./openEventStream.ts"
 import { onVisibilityChange, pageHidden, whenVisible } from "./pageVisibility.ts"
 import { createReadGate } from "./readGate.ts"
+import { resolveToken } from "./resolveToken.ts"
 import { runEnded } from "./runEnded.ts"
 import { type AttemptEnd, ReconnectSchedule } from "./reconnectSchedule.ts"
+import { type Settings, settingsOf } from "./settingsOf.ts"
 import { sleep } from "./sleep.ts"
 import { channelNameOf, subscribeUrl } from "./subscribeUrl.ts"
 import type { ConnectionStatus, RealtimeSubscription, Snapshot, SubscribeOptions, TokenSource } from "./types.ts"
 
-const SERVER_SNAPSHOT: Snapshot<any> = Object.freeze({
-  connectionStatus: "idle",
-  runStatus: "unknown",
-  messages: NO_MESSAGES,
-  result: undefined,
-  error: null,
-  gap: null,
-  lastEventId: null,
-})
+/** A subscription's first snapshot, and its snapshot during server rendering: idle and empty. */
+function initialSnapshot(reset: () => void): Snapshot<any> {
+  return Object.freeze({
+    connectionStatus: "idle",
+    isPaused: false,
+    pauseReason: null,
+    runStatus: "unknown",
+    messages: NO_MESSAGES,
+    result: undefined,
+    error: null,
+    gap: null,
+    lastEventId: null,
+    reset,
+  })
+}
 
 /** Errors about the connection itself: cleared once a stream opens again. */
 const CONNECTION_CODES = new Set<string>([...retryableCodes, ErrorCode.UNAUTHORIZED])
 
 /** The subscription behind `subscribe(options)`: one stream, one snapshot, any number of listeners. */
 export class RealtimeStore implements RealtimeSubscription<Envelope> {
-  private snapshot: Snapshot<Envelope> = SERVER_SNAPSHOT
+  private readonly settings: Settings
+  private readonly initial: Snapshot<Envelope>
+  private snapshot: Snapshot<Envelope>
   private readonly listeners = new Set<() => void>()
   /** Changes since the last emitted snapshot. */
   private draft: { -readonly [K in keyof Snapshot<Envelope>]?: Snapshot<Envelope>[K] } = {}
@@ -73,8 +85,14 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   private token: TokenSource | undefined
   /** Held by iterators whose buffer is full: the stream is not read meanwhile. */
   private readonly readGate = createReadGate()
+  /** The channel messages are checked against: the options' or, without one, the token object's. */
+  private channel: ChannelInstance<any> | string | undefined
 
   constructor(private readonly options: SubscribeOptions<any, any>) {
+    this.settings = settingsOf(options)
+    this.initial = initialSnapshot(this.reset)
+    this.snapshot = this.initial
+    this.channel = options.channel
     this.token = options.token
     this.emits = createEmitSchedule(options.bufferInterval ?? 0, () => this.emit())
   }
@@ -82,7 +100,9 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener)
     clearTimeout(this.closeTimer)
-    if (!this.run && !this.closed && this.options.enabled !== false) this.start()
+    if (this.options.enabled === false) {
+      if (!this.closed) this.patch({ connectionStatus: "paused", pauseReason: "disabled" })
+    } else if (!this.run && !this.closed) this.start()
     return () => {
       if (!this.listeners.delete(listener) || this.listeners.size > 0) return
       clearTimeout(this.closeTimer)
@@ -91,11 +111,17 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   }
 
   getSnapshot = (): Snapshot<Envelope> => this.snapshot
-  getServerSnapshot = (): Snapshot<Envelope> => SERVER_SNAPSHOT
+  getServerSnapshot = (): Snapshot<Envelope> => this.initial
 
   /** Replaces the token source used by the next connect (the stream is not restarted). */
   setToken(token: TokenSource | undefined): void {
     this.token = token
+  }
+
+  reset = (): void => {
+    this.added = []
+    this.streamed = []
+    this.patch({ messages: NO_MESSAGES, runStatus: "unknown", result: undefined, error: null, gap: null })
   }
 
   close = (): void => {
@@ -110,7 +136,7 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
     return messageIterator(this, {
       gate: this.readGate,
       maxBuffered: this.options.maxBuffered ?? 1000,
-      untilRunEnds: this.options.untilRunEnds ?? true,
+      untilRunEnds: this.settings.untilRunEnds,
     })
   }
 
@@ -132,15 +158,15 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   }
 
   private pausedWhileHidden(): boolean {
-    return pageHidden() && this.options.pauseWhenHidden !== false
+    return pageHidden() && this.settings.pauseOnHidden
   }
 
   /** Connects, reads, reconnects with backoff, until stopped or refused for good. */
   private async connectLoop(signal: AbortSignal): Promise<void> {
-    const schedule = new ReconnectSchedule({ maxMs: this.options.backoff?.maxMs ?? 30_000 })
+    const schedule = new ReconnectSchedule({ maxMs: this.settings.backoff.maxMs })
     while (!signal.aborted) {
       if (this.pausedWhileHidden()) {
-        this.patch({ connectionStatus: "paused" })
+        this.patch({ connectionStatus: "paused", pauseReason: "hidden" })
         await whenVisible(signal)
         continue
       }
@@ -148,6 +174,7 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
       const end = await this.connectOnce(signal)
       if (signal.aborted || end === "refused") return
       if (end === "paused") continue
+      if (!this.settings.reconnect) return this.endWithoutReconnect()
       await this.pause(schedule.next(end, this.baseDelay()), signal)
     }
   }
@@ -164,20 +191,28 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
     this.attempt = attempt
     try {
       let token: string | undefined
+      let target: ConnectTarget
       try {
-        token = typeof this.token === "function" ? await this.token() : this.token
+        const credential = await resolveToken(this.token)
+        token = credential.key
+        target = connectTarget(this.options, credential)
       } catch (cause) {
+        if (cause instanceof ConduitError && cause.code === ErrorCode.CONFIG) {
+          this.fail(cause, true)
+          return "refused"
+        }
         const message = cause instanceof Error ? cause.message : String(cause)
         this.fail(cause instanceof ConduitError ? cause : new ConduitError(ErrorCode.UNAUTHORIZED, `token factory failed: ${message}`, { cause }))
         return { healthy: false, quick: false, closeReason: null, closeRetryMs: null, retryAfterMs: 0 }
       }
       if (attempt.signal.aborted) return "paused"
+      this.channel = target.channel
       this.closeReason = null
       this.closeRetryMs = null
       this.pendingRetryMs = null
       let openedAt = 0
       const end = await openEventStream({
-        url: this.url(),
+        url: this.url(target),
         headers: this.headers(token),
         fetch: this.options.fetch ?? globalThis.fetch.bind(globalThis),
         signal: attempt.signal,
@@ -236,11 +271,19 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
     else this.serverRetryMs = ms
   }
 
-  private url(): string {
-    const { options } = this
-    const from = options.from ?? "all"
+  private url(target: ConnectTarget): string {
+    const from = this.options.from ?? "all"
     const start = this.lastId ? "none" : from === "all" || from === "none" ? from : { after: from }
-    return subscribeUrl(options.url, channelNameOf(options.channel), options.topics, start)
+    return subscribeUrl(target.url, channelNameOf(target.channel), target.topics, start)
+  }
+
+  /** `reconnect: false`: the stream ended (closed) or failed (error, kept), and stays so. */
+  private endWithoutReconnect(): void {
+    const failed = this.draft.connectionStatus === "error" || this.snapshot.connectionStatus === "error"
+    this.closed = true
+    this.run = null
+    if (!failed) this.patch({ connectionStatus: "closed" })
+    this.emits.now()
   }
 
   private headers(token: string | undefined): Record<string, string> {
@@ -251,7 +294,7 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   }
 
   private baseDelay(): number {
-    return this.serverRetryMs ?? this.options.backoff?.initialMs ?? 1000
+    return this.serverRetryMs ?? this.settings.backoff.initialMs
   }
 
   private async pause(ms: number, signal: AbortSignal): Promise<void> {
@@ -263,7 +306,9 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
 
   private opened(): void {
     const error = this.draft.error === undefined ? this.snapshot.error : this.draft.error
-    this.patch({ connectionStatus: "open", ...(error && CONNECTION_CODES.has(error.code) ? { error: null } : {}) })
+    const cleared = error && CONNECTION_CODES.has(error.code) ? { error: null } : {}
+    // Its first bytes may have ended the run already (a replay, autoCloseOnTerminal): closed stays closed.
+    this.patch(this.closed ? cleared : { connectionStatus: "open", ...cleared })
   }
 
   private fail(error: ConduitError, final = false): void {
@@ -319,7 +364,7 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
     if (this.isDuplicate(envelope.id)) return
     // A stream's start, end or error marker carries no chunk (data null): only `messages.streams` takes it.
     if (envelope.stream && isStreamMarker(envelope.stream)) return this.applyStreamMarker(envelope)
-    const checked = checkMessage(this.options.channel, envelope)
+    const checked: Checked | Promise<Checked> = this.settings.validate ? checkMessage(this.channel!, envelope) : { ok: true, message: envelope }
     if (checked instanceof Promise) return checked.then((c) => this.applyChecked(envelope.id, c))
     this.applyChecked(envelope.id, checked)
   }
@@ -371,6 +416,7 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
     if (ends) this.emits.now()
     this.patch(patch)
     if (ends) this.emits.now()
+    if (ends && this.settings.autoCloseOnTerminal) this.close()
   }
 
   /** Records changes; listeners get one new snapshot per microtask, or per `bufferInterval`. */
@@ -384,10 +430,12 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
     const { added, streamed } = this
     this.added = []
     this.streamed = []
-    const limit = this.options.historyLimit ?? 1000
-    const previous = this.snapshot.messages
+    const limit = this.settings.historyLimit
+    const previous = this.draft.messages ?? this.snapshot.messages
     const messages = appendMessages(previous, added, limit, assembleStreams(previous.streams, streamed, limit))
-    this.snapshot = Object.freeze({ ...this.snapshot, ...this.draft, messages })
+    const next = { ...this.snapshot, ...this.draft, messages }
+    const isPaused = next.connectionStatus === "paused"
+    this.snapshot = Object.freeze({ ...next, isPaused, pauseReason: isPaused ? next.pauseReason : null })
     this.draft = {}
     for (const listener of [...this.listeners]) listener()
   }

@@ -1,5 +1,5 @@
 // Type-level tests of the snapshot all three adapters return: checked by `npm run typecheck` (tsc).
-import { channel } from "@conduit/shared"
+import { channel, type ClientSubscriptionToken } from "@conduit/shared"
 import { useRealtime as useReact } from "@conduit/react"
 import { realtime } from "@conduit/svelte"
 import { useRealtime as useVue } from "@conduit/vue"
@@ -64,3 +64,33 @@ if (stream?.topic === "tokens") expectTypeOf(stream.chunks[0]).toEqualTypeOf<{ t
 if (stream?.topic === "length") expectTypeOf(stream.chunks).toEqualTypeOf<readonly number[]>()
 expectTypeOf(stream?.text).toEqualTypeOf<string | undefined>()
 expectTypeOf(stream?.done).toEqualTypeOf<boolean | undefined>()
+// Inngest v4's reading of byTopic: the newest message of the topic, typed.
+expectTypeOf(fromReact.messages.byTopic.status?.data.message).toEqualTypeOf<string | undefined>()
+expectTypeOf(fromVue.messages.byTopic.length?.data).toEqualTypeOf<number | undefined>()
+// Inngest's result fields beside the snapshot, in every adapter.
+expectTypeOf(fromSvelte.isPaused).toEqualTypeOf<boolean>()
+expectTypeOf(fromVue.pauseReason).toEqualTypeOf<"hidden" | "disabled" | null>()
+expectTypeOf(fromClient.reset).toEqualTypeOf<() => void>()
+// A token object in place of `url` (getClientSubscriptionToken), and Inngest's options.
+declare function getRealtimeToken(runId: string): Promise<ClientSubscriptionToken>
+const topics = ["status", "tokens"] as const
+const inngestStyle = useReact({
+  channel: pipeline({ runId: "r" }),
+  topics,
+  token: () => getRealtimeToken("r"),
+  key: "k",
+  enabled: true,
+  bufferInterval: 0,
+  validate: true,
+  historyLimit: null,
+  reconnect: true,
+  reconnectMinMs: 250,
+  reconnectMaxMs: 5000,
+  pauseOnHidden: true,
+  autoCloseOnTerminal: true,
+})
+expectTypeOf(inngestStyle.messages.byTopic.tokens?.data.token).toEqualTypeOf<string | undefined>()
+// The same options in Vue and Svelte.
+const inngestOptions = { channel: pipeline({ runId: "r" }), topics, token: () => getRealtimeToken("r"), key: "k", pauseOnHidden: false, historyLimit: null }
+expectTypeOf(useVue(inngestOptions).value.messages.byTopic.status?.data.message).toEqualTypeOf<string | undefined>()
+expectTypeOf(get(realtime(inngestOptions)).messages.byTopic.status?.data.message).toEqualTypeOf<string | undefined>()

@@ -5,7 +5,7 @@ import type { Messages } from "./types.ts"
 
 let n = 0
 const message = (topic: string): Envelope => ({ id: `1-${n++}`, channel: "c", topic, data: n, createdAt: "", kind: "data" })
-const topics = (m: Messages<Envelope>) => Object.fromEntries(Object.entries(m.byTopic).map(([t, list]) => [t, (list as Envelope[]).map((e) => e.data)]))
+const topics = (m: Messages<Envelope>) => Object.fromEntries(Object.entries(m.byTopic).map(([t, list]) => [t, (list as readonly Envelope[]).map((e) => e.data)]))
 
 /** Messages whose `topic` counts its reads: what a snapshot costs, without a clock. */
 function counted(count: number, topic: (i: number) => string): { messages: Envelope[]; reads: () => number } {

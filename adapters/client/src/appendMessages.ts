@@ -1,5 +1,6 @@
 import type { Envelope } from "@conduit/shared"
 import { NO_STREAMS } from "./assembleStreams.ts"
+import { topicMessages } from "./topicMessages.ts"
 import type { Messages, Streams } from "./types.ts"
 
 /** `messages` of a subscription that has received nothing. */
@@ -49,6 +50,7 @@ const states = new WeakMap<Messages<Envelope>, State>()
 
 const viewOf = (log: Log): View => ({ items: log.items, from: log.from, to: log.items.length })
 const arrayOf = (view: View): readonly Envelope[] => (view.array ??= Object.freeze(view.items.slice(view.from, view.to)))
+const topicArrayOf = (view: View): readonly Envelope[] => (view.array ??= topicMessages(view.items.slice(view.from, view.to)))
 
 function compact(log: Log): void {
   if (log.from <= 1024 || log.from * 2 <= log.items.length) return
@@ -74,7 +76,7 @@ function stateOf(previous: Messages<Envelope>): State {
 
 function snapshotOf(state: State, last: Envelope | undefined, delta: readonly Envelope[], streams: Streams<Envelope>): Messages<Envelope> {
   const byTopic: Record<string, readonly Envelope[]> = {}
-  for (const [topic, view] of state.topics) Object.defineProperty(byTopic, topic, { enumerable: true, get: () => arrayOf(view) })
+  for (const [topic, view] of state.topics) Object.defineProperty(byTopic, topic, { enumerable: true, get: () => topicArrayOf(view) })
   const { all } = state
   const messages = Object.freeze({
     get all() {

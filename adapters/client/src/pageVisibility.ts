@@ -6,8 +6,10 @@ export function pageHidden(): boolean {
 /** Calls `listener` on every visibility change; returns the unsubscribe. A no-op outside a browser. */
 export function onVisibilityChange(listener: () => void): () => void {
   if (typeof document === "undefined") return () => {}
-  document.addEventListener("visibilitychange", listener)
-  return () => document.removeEventListener("visibilitychange", listener)
+  // The document listened to, kept: the one to leave even if `document` is gone by then (tests).
+  const doc = document
+  doc.addEventListener("visibilitychange", listener)
+  return () => doc.removeEventListener("visibilitychange", listener)
 }
 
 /**

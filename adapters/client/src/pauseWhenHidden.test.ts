@@ -2,14 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest"
 import { subscribe } from "./subscribe.ts"
 import { countingFetch, eventually, openConnections, publishAll, type RunningGateway, startGateway, waitForSnapshot } from "./testing/clientTestKit.ts"
 
-// Node has no Page Visibility API: a minimal `document` with the two members the client reads.
-class FakeDocument extends EventTarget {
-  visibilityState: "visible" | "hidden" = "visible"
-  set(state: "visible" | "hidden") {
-    this.visibilityState = state
-    this.dispatchEvent(new Event("visibilitychange"))
-  }
-}
+import { FakeDocument } from "./testing/fakeDocument.ts"
 
 let gw: RunningGateway
 afterEach(async () => {

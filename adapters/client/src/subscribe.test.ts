@@ -91,14 +91,15 @@ describe("subscribe", () => {
     expect(sub.getSnapshot().connectionStatus).toBe("idle")
   })
 
-  it("never connects nor calls the token factory while disabled", async () => {
+  it("never connects nor calls the token factory while disabled: paused, pauseReason disabled", async () => {
     gw = await startGateway()
     const fetch = countingFetch()
     let tokens = 0
     const sub = track(subscribe({ url: gw.url, channel: "plain", fetch, enabled: false, token: () => (tokens++, "dev") }))
     sub.subscribe(() => {})
     await new Promise((r) => setTimeout(r, 100))
-    expect([fetch.calls.length, tokens, sub.getSnapshot().connectionStatus]).toEqual([0, 0, "idle"])
+    const { connectionStatus, isPaused, pauseReason } = sub.getSnapshot()
+    expect([fetch.calls.length, tokens, connectionStatus, isPaused, pauseReason]).toEqual([0, 0, "paused", true, "disabled"])
   })
 
   it("iterates messages with for await, and closes the stream when the loop ends", async () => {

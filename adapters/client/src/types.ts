@@ -4,6 +4,7 @@ import type {
   Envelope,
   GapEventData,
   RunStatus,
+  TokenValue,
   TopicsConfig,
 } from "@conduit/shared"
 import type { StandardSchemaV1 } from "@standard-schema/spec"
@@ -26,19 +27,40 @@ export type AnyMessageOf<C, K extends string> = K extends unknown ? MessageOf<C,
 
 export type ConnectionStatus = "idle" | "connecting" | "open" | "paused" | "closed" | "error"
 
-/** A subscription token, or a function that fetches one (called before every connect). */
-export type TokenSource = string | (() => string | Promise<string>)
+/**
+ * A subscription token (the JWT, or a token object: `{ key, apiBaseUrl }` from
+ * `getClientSubscriptionToken`, also `{ channel, topics }` from
+ * `getSubscriptionToken`), or a function that fetches one (called before every connect).
+ */
+export type TokenSource = TokenValue | (() => TokenValue | Promise<TokenValue>)
+
+/** Why `connectionStatus` is `paused`: the page is hidden, or `enabled` is false. */
+export type PauseReason = "hidden" | "disabled" | null
 
 export interface SubscribeOptions<C extends ChannelInstance<any> | string = ChannelInstance<any> | string, K extends TopicsOf<C> = TopicsOf<C>> {
-  /** Gateway base URL, e.g. `http://localhost:8288`; `""` for the page's origin. */
-  url: string
-  /** A channel instance (`pipeline({ runId })`, typed) or a channel name. */
-  channel: C
-  /** Topics to receive; all the token grants when omitted. */
+  /**
+   * Gateway base URL, e.g. `http://localhost:8288`; `""` for the page's origin.
+   * @default the `apiBaseUrl` of the token object (`getClientSubscriptionToken`); one of the two is required
+   */
+  url?: string
+  /**
+   * A channel instance (`pipeline({ runId })`, typed) or a channel name.
+   * @default the channel a `getSubscriptionToken` token object names (untyped); one of the two is required
+   */
+  channel?: C
+  /** Topics to receive. @default the token object's `topics`, else all the token grants */
   topics?: readonly K[]
   /** Required outside dev mode. A factory is called before each connect, never while disabled. */
   token?: TokenSource
-  /** `false` holds the subscription closed (status `idle`), e.g. until a run id exists. @default true */
+  /**
+   * Identity beyond the channel and topics: a new `key` is a new subscription
+   * with fresh state (adapters reconnect and start over). @default none
+   */
+  key?: string
+  /**
+   * `false` holds the subscription closed (`connectionStatus` `paused`,
+   * `pauseReason` `disabled`), e.g. until a run id exists. @default true
+   */
   enabled?: boolean
   /**
    * Where the first connect starts: `"all"` replays retained history (a late
@@ -47,8 +69,13 @@ export interface SubscribeOptions<C extends ChannelInstance<any> | string = Chan
    * @default "all"
    */
   from?: "all" | "none" | string
-  /** Most messages kept in `messages.all` (oldest dropped first). @default 1000 */
-  historyLimit?: number
+  /** Most messages kept in `messages.all` (oldest dropped first); `null` keeps all. @default 1000 */
+  historyLimit?: number | null
+  /**
+   * Check each message against its topic's schema (an invalid one is reported
+   * in `error`). `false` takes `data` as it arrives, untransformed. @default true
+   */
+  validate?: boolean
   /**
    * Batches snapshots: after a change the next snapshot waits this many ms and
    * carries everything received meanwhile (all of it in `messages.delta`), so a
@@ -59,7 +86,25 @@ export interface SubscribeOptions<C extends ChannelInstance<any> | string = Chan
    */
   bufferInterval?: number
   /** Close the stream while `document.hidden` and resume from the last id when visible. @default true */
+  pauseOnHidden?: boolean
+  /** The earlier name of `pauseOnHidden`, still accepted (`pauseOnHidden` wins when both are set). */
   pauseWhenHidden?: boolean
+  /**
+   * Reconnect after the stream ends or fails. `false`: the first end is final
+   * (`connectionStatus` `closed`, or `error` after a failure). @default true
+   */
+  reconnect?: boolean
+  /** Inngest's name for `backoff.initialMs`: the first reconnect delay (the gateway's `retry:` replaces it). @default 1000 */
+  reconnectMinMs?: number
+  /** Inngest's name for `backoff.maxMs`: the longest reconnect delay. @default 30000 */
+  reconnectMaxMs?: number
+  /**
+   * Close the stream for good (`connectionStatus` `closed`) once the run ends:
+   * the first terminal `$run` (`completed`, `failed`, `cancelled`) after the
+   * messages before it. `false` for channels that outlive a run.
+   * @default untilRunEnds, else true
+   */
+  autoCloseOnTerminal?: boolean
   /** The gateway's heartbeat interval; no byte for 2× this + 5 s reconnects. @default 15000 */
   heartbeatMs?: number
   /** Reconnect backoff: first delay (the server's `retry:` replaces it), cap. @default { initialMs: 1000, maxMs: 30000 } */
@@ -81,7 +126,7 @@ export interface SubscribeOptions<C extends ChannelInstance<any> | string = Chan
    * `for await`: end the loop at the channel's first terminal `$run`
    * (`completed`, `cancelled`; `failed` throws its `ERR_RUN_FAILED`), after the
    * messages that came before it. `false` for channels that outlive a run.
-   * @default true
+   * @default autoCloseOnTerminal, else true
    */
   untilRunEnds?: boolean
 }
@@ -116,11 +161,18 @@ export type StreamOf<M> = M extends unknown ? StreamState<M> : never
 /** Streams by id, in the order they (re)started. */
 export type Streams<M> = { readonly [streamId: string]: StreamOf<M> | undefined }
 
+/** One topic's messages, in order; its own fields are those of the newest (`id`, `data`, …). */
+export type TopicMessages<M> = 0 extends 1 & M ? readonly any[] & Envelope<string, any> : readonly M[] & M
+
 export interface Messages<M> {
   /** Every received data message, in order, at most `historyLimit`. */
   readonly all: readonly M[]
-  /** The same messages grouped by topic. */
-  readonly byTopic: { readonly [K in M extends { topic: infer T extends string } ? T : never]?: readonly Extract<M, { topic: K }>[] }
+  /**
+   * The same messages grouped by topic: each topic's list, which also reads as
+   * its newest message (`byTopic.status?.data` is the newest status's data, as
+   * in Inngest; `byTopic.status?.map(…)` goes over all of them).
+   */
+  readonly byTopic: { readonly [K in M extends { topic: infer T extends string } ? T : never]?: TopicMessages<Extract<M, { topic: K }>> }
   /** The newest message, if any. */
   readonly last: M | undefined
   /** The messages added since the previous snapshot. */
@@ -136,6 +188,10 @@ export interface Messages<M> {
 /** What every adapter renders: immutable, replaced (never mutated) on change. */
 export interface Snapshot<M = Envelope> {
   readonly connectionStatus: ConnectionStatus
+  /** `connectionStatus === "paused"`. */
+  readonly isPaused: boolean
+  /** Why it is paused; null when it is not. */
+  readonly pauseReason: PauseReason
   readonly runStatus: RunStatus
   readonly messages: Messages<M>
   /** The run's result once `runStatus` is `completed`. */
@@ -150,6 +206,12 @@ export interface Snapshot<M = Envelope> {
   readonly gap: GapEventData | null
   /** Id of the newest message received (data or `$run`), where a reconnect resumes. */
   readonly lastEventId: string | null
+  /**
+   * Empties `messages` and forgets `result`, `error`, `gap` and `runStatus`;
+   * the stream goes on from where it is (nothing is replayed). The same
+   * function in every snapshot of a subscription.
+   */
+  readonly reset: () => void
 }
 
 /**

@@ -1,14 +1,18 @@
 /**
  * The gateways Playwright starts for the e2e run (see playwright.config.ts):
  * loopback ports away from 8288, so a gateway the user has running is left alone.
- * `CONDUIT_E2E_PORT` moves both (two checkouts can run their e2e suites side by side).
+ * `CONDUIT_E2E_PORT` moves them all (two checkouts can run their e2e suites side by side).
  */
 export const MAIN_PORT = Number(process.env.CONDUIT_E2E_PORT || 8390)
 /** A second gateway that ends streams at token expiry and mints 2-second demo tokens. */
 export const EXPIRY_PORT = MAIN_PORT + 1
 
+/** The Inngest samples' server (e2e/samples/server/sampleServer.ts): its page, server actions and gateway. */
+export const SAMPLES_PORT = MAIN_PORT + 2
+
 export const MAIN_URL = `http://127.0.0.1:${MAIN_PORT}`
 export const EXPIRY_URL = `http://127.0.0.1:${EXPIRY_PORT}`
+export const SAMPLES_URL = `http://127.0.0.1:${SAMPLES_PORT}`
 
 /** Seconds a demo token lives on the expiry gateway. */
 export const SHORT_TOKEN_TTL_SECONDS = 2

@@ -55,16 +55,26 @@ export interface WaitForEventOptions<TData = any> {
   timeout: Duration
 }
 
+/** The v3 form of a publish: `publish({ channel: "user:123", topic: "ai", data })`. */
+export interface PublishMessage {
+  /** A channel name (its data is not checked here) or an instance (the topic's schema checks it). */
+  channel: ChannelInstance<any> | string
+  topic: string
+  data: unknown
+}
+
 /**
- * `publish(topicRef, data)`: validated, immediate, sent again by every
- * attempt that reaches it. Given a `ReadableStream` or `AsyncIterable`, it
- * publishes a stream (`StreamTag`) under an id stable across attempts
- * (`runId:publish:<n>`, the n-th stream this execution publishes): a retry's
- * new take replaces the failed attempt's, so subscribers never see it twice.
+ * `publish(topicRef, data)`, or `publish({ channel, topic, data })`:
+ * validated, immediate, sent again by every attempt that reaches it. Given a
+ * `ReadableStream` or `AsyncIterable`, it publishes a stream (`StreamTag`)
+ * under an id stable across attempts (`runId:publish:<n>`, the n-th stream
+ * this execution publishes): a retry's new take replaces the failed
+ * attempt's, so subscribers never see it twice.
  */
 export interface RunPublish {
   <R extends TopicRef>(topic: R, stream: StreamSource<TopicInput<R>>): Promise<PublishedStream>
   <R extends TopicRef>(topic: R, data: TopicInput<R>): Promise<{ id: string }>
+  (message: PublishMessage): Promise<{ id: string }>
 }
 
 /** What `step.realtime.stream` returns (and memoizes): the stream and what it carried. */

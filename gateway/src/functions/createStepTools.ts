@@ -1,7 +1,7 @@
-import { ConduitError, ErrorCode, isConduitError, type RunWaiting, type TopicRef } from "@conduit/shared"
+import { ConduitError, ErrorCode, isConduitError, type RunWaiting, type TopicRef, topicRefOf } from "@conduit/shared"
 import { expectedValue, sameJson, valueAt } from "./eventMatch.ts"
 import { isStreamSource, type StreamSource } from "../sdk/publishStream.ts"
-import type { RunPublish, RunStreamResult, Step, WaitForEventOptions } from "./FunctionConfig.ts"
+import type { PublishMessage, RunPublish, RunStreamResult, Step, WaitForEventOptions } from "./FunctionConfig.ts"
 import { ParkSignal } from "./parkSignal.ts"
 import { parseDuration } from "./parseDuration.ts"
 import { cancelledError } from "./retryPolicy.ts"
@@ -201,13 +201,18 @@ export function createStepTools(scope: AttemptScope): StepTools {
     },
   }
 
-  async function publish(topic: TopicRef, data: unknown): Promise<unknown> {
+  async function publish(topicOrMessage: TopicRef | PublishMessage, data?: unknown): Promise<unknown> {
     if (parkedOn) throw parkedOn
     // Only the signal: a store read per token would tax streaming. The cancel watch sets it within cancelPollMs.
     if (signal.aborted) {
       cancelled = true
       throw cancelledError(runId)
     }
+    if (typeof topicOrMessage !== "object" || topicOrMessage === null || !("schema" in topicOrMessage)) {
+      const message: Partial<PublishMessage> = topicOrMessage ?? {}
+      return send(topicRefOf(message.channel as string, message.topic as string), message.data)
+    }
+    const topic = topicOrMessage
     if (!isStreamSource(data)) return send(topic, data)
     return streams.publish(topic, data as StreamSource<unknown>, streams.nextPlainId(), () => lifecycle.touch(topic.channel))
   }

@@ -6,7 +6,7 @@ import {
   type FunctionsRuntime,
   type FunctionsRuntimeOptions,
 } from "../functions/createFunctionsRuntime.ts"
-import type { ConduitFunction, FunctionConfig, FunctionHandler, SendEvent } from "../functions/FunctionConfig.ts"
+import type { ConduitFunction, FunctionConfig, FunctionHandler, FunctionTrigger, SendEvent } from "../functions/FunctionConfig.ts"
 import type { RunRecord } from "../functions/RunStore.ts"
 import { type CoalesceOptions, createPublishCoalescer, type PublishCoalescer } from "./publishCoalescer.ts"
 import { publishWithRetry, type PublishRetryOptions } from "./publishRetry.ts"
@@ -21,6 +21,14 @@ export interface ConduitOptions {
   signingKey?: string
   /** An in-process gateway: publishes skip HTTP. */
   gateway?: Gateway
+  /**
+   * The gateway's base URL as browsers reach it, carried in the token objects
+   * of `getClientSubscriptionToken` and `getSubscriptionToken(conduit, …)` (so
+   * a browser's `useRealtime` needs no `url`). Set it when browsers reach the
+   * gateway at another address than this process does.
+   * @default url; `""` (the page's origin) with an in-process gateway
+   */
+  publicUrl?: string
   /** fetch implementation. @default globalThis.fetch */
   fetch?: typeof fetch
   /**
@@ -74,6 +82,8 @@ export interface TokenRequest {
 export class Conduit {
   readonly transport: PublishTransport
   readonly url: string | undefined
+  /** Where browsers reach the gateway: what token objects carry (see `ConduitOptions.publicUrl`). */
+  readonly publicUrl: string
   readonly signingKey: string | undefined
   /** The functions runtime: what `createFunction`, `send` and `cancel` use (`waitForRun` lives here too). */
   readonly functions: FunctionsRuntime
@@ -91,6 +101,7 @@ export class Conduit {
       throw new ConduitError(ErrorCode.CONFIG, "new Conduit() needs a url or a gateway")
     }
     this.url = options.url
+    this.publicUrl = options.publicUrl ?? options.url ?? ""
     this.signingKey = options.signingKey
     this.publishRetry = options.publishRetry ?? {}
     const send = (inputs: PublishInput[]) => publishWithRetry((batch, key) => this.transport.publish(batch, key), inputs, this.publishRetry)
@@ -122,6 +133,16 @@ export class Conduit {
     if (isStreamSource(data)) return publishStream(async (input) => (await this.batches.publish([input]))[0]!, topic, data, options)
     const [id] = await this.batches.publish([await topicInput(topic, data, options)])
     return { id: id! }
+  }
+
+  /**
+   * Inngest v4's name for publishing from server code outside a run (a route,
+   * a webhook): `conduit.realtime.publish(ch.status, data)` is `conduit.publish`,
+   * streams included.
+   */
+  readonly realtime: { readonly publish: Conduit["publish"] } = {
+    publish: ((topic: TopicRef, data: unknown, options?: PublishOptions & StreamPublishOptions) =>
+      this.publish(topic, data as never, options)) as Conduit["publish"],
   }
 
   /** Publishes several messages in one request, in order, all or none (retried with a request key, see `publishRetry`). */
@@ -170,8 +191,21 @@ export class Conduit {
   createFunction<TData = Record<string, any>, TResult = unknown>(
     config: FunctionConfig<TData>,
     handler: FunctionHandler<TData, TResult>,
+  ): ConduitFunction
+  /** The v3 form: `createFunction({ id }, { event: "app/x" }, handler)`, triggers apart. */
+  createFunction<TData = Record<string, any>, TResult = unknown>(
+    config: Omit<FunctionConfig<TData>, "triggers">,
+    trigger: FunctionTrigger | readonly FunctionTrigger[],
+    handler: FunctionHandler<TData, TResult>,
+  ): ConduitFunction
+  createFunction(
+    config: Omit<FunctionConfig, "triggers"> & { triggers?: FunctionConfig["triggers"] },
+    triggerOrHandler: FunctionTrigger | readonly FunctionTrigger[] | FunctionHandler,
+    handler?: FunctionHandler,
   ): ConduitFunction {
-    return this.functions.createFunction(config, handler)
+    if (typeof triggerOrHandler === "function") return this.functions.createFunction(config as FunctionConfig, triggerOrHandler)
+    const triggers = Array.isArray(triggerOrHandler) ? triggerOrHandler : [triggerOrHandler as FunctionTrigger]
+    return this.functions.createFunction({ ...config, triggers }, handler as FunctionHandler)
   }
 
   /**

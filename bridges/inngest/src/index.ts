@@ -1,0 +1,2 @@
+export { conduitMiddleware } from "./conduitMiddleware.ts"
+export type { ConduitMiddlewareOptions, ConduitPublish } from "./conduitMiddleware.ts"
