@@ -14,13 +14,13 @@ import { formatStormTable, formatTable } from "./lib/table.mjs"
 import { scenarios } from "./scenarios.mjs"
 
 const here = fileURLToPath(new URL(".", import.meta.url))
-const FANOUT = fileURLToPath(new URL("../../shared/bench/fanout.mjs", import.meta.url))
 
 const { values: args } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
     redis: { type: "boolean", default: false },
     fanout: { type: "boolean", default: false },
+    "fanout-script": { type: "string" },
     repeat: { type: "string" },
     only: { type: "string" },
     "no-save": { type: "boolean", default: false },
@@ -33,11 +33,13 @@ if (args.help) {
   --repeat N     runs per scenario and server; medians are reported (default 1 quick, 3 full)
   --only IDS     comma-separated scenario ids (${scenarios(true, true).map((s) => s.id).join(", ")})
   --fanout       also drive the same scenarios with ../shared/bench/fanout.mjs
+  --fanout-script PATH  where fanout.mjs is (default ../shared/bench/fanout.mjs beside the checkout; a worktree elsewhere needs it)
   --redis        also run the gateway on a throwaway redis-server (CONDUIT_REDIS_URL), beside memory mode,
                  and the resume storm (1,000 resumes of a 1,000-message history while publishing elsewhere)
   --no-save      print the table only; nothing written to bench/results/`)
   process.exit(0)
 }
+const FANOUT = args["fanout-script"] ?? fileURLToPath(new URL("../../shared/bench/fanout.mjs", import.meta.url))
 const repeat = Math.max(1, Number(args.repeat ?? (args.quick ? 1 : 3)))
 const only = args.only ? new Set(args.only.split(",")) : null
 const plan = scenarios(args.quick, args.redis).filter((s) => !only || only.has(s.id))

@@ -108,7 +108,7 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   }
 
   reset = (): void => {
-    this.draft.dropAdded()
+    this.draft.dropPending()
     this.patch({ messages: NO_MESSAGES, runStatus: "unknown", result: undefined, error: null, gap: null })
   }
 

@@ -55,6 +55,15 @@ expectTypeOf(useReact({ url: "", channel: pipeline({ runId: "r" }) }).messages.b
 expectTypeOf(useReact({ url: "", channel: "plain" }).messages.all[0]!.data).toEqualTypeOf<unknown>()
 expectTypeOf<Snapshot["runStatus"]>().toEqualTypeOf<"unknown" | "running" | "waiting" | "completed" | "failed" | "cancelled">()
 
+// Streams: chunks typed by the topic schema's output, discriminated by topic, the same in every adapter.
+const streamOptions = { url: "", channel: pipeline({ runId: "r" }), topics: ["tokens", "length"] as const }
+const stream = useReact(streamOptions).messages.streams["s1"]
+expectTypeOf(useVue(streamOptions).value.messages.streams).toEqualTypeOf(useReact(streamOptions).messages.streams)
+expectTypeOf(get(realtime(streamOptions)).messages.streams).toEqualTypeOf(useReact(streamOptions).messages.streams)
+if (stream?.topic === "tokens") expectTypeOf(stream.chunks[0]).toEqualTypeOf<{ token: string } | undefined>()
+if (stream?.topic === "length") expectTypeOf(stream.chunks).toEqualTypeOf<readonly number[]>()
+expectTypeOf(stream?.text).toEqualTypeOf<string | undefined>()
+expectTypeOf(stream?.done).toEqualTypeOf<boolean | undefined>()
 // Inngest v4's reading of byTopic: the newest message of the topic, typed.
 expectTypeOf(fromReact.messages.byTopic.status?.data.message).toEqualTypeOf<string | undefined>()
 expectTypeOf(fromVue.messages.byTopic.length?.data).toEqualTypeOf<number | undefined>()
@@ -85,12 +94,3 @@ expectTypeOf(inngestStyle.messages.byTopic.tokens?.data.token).toEqualTypeOf<str
 const inngestOptions = { channel: pipeline({ runId: "r" }), topics, token: () => getRealtimeToken("r"), key: "k", pauseOnHidden: false, historyLimit: null }
 expectTypeOf(useVue(inngestOptions).value.messages.byTopic.status?.data.message).toEqualTypeOf<string | undefined>()
 expectTypeOf(get(realtime(inngestOptions)).messages.byTopic.status?.data.message).toEqualTypeOf<string | undefined>()
-// Streams: chunks typed by the topic schema's output, discriminated by topic, the same in every adapter.
-const streamOptions = { url: "", channel: pipeline({ runId: "r" }), topics: ["tokens", "length"] as const }
-const stream = useReact(streamOptions).messages.streams["s1"]
-expectTypeOf(useVue(streamOptions).value.messages.streams).toEqualTypeOf(useReact(streamOptions).messages.streams)
-expectTypeOf(get(realtime(streamOptions)).messages.streams).toEqualTypeOf(useReact(streamOptions).messages.streams)
-if (stream?.topic === "tokens") expectTypeOf(stream.chunks[0]).toEqualTypeOf<{ token: string } | undefined>()
-if (stream?.topic === "length") expectTypeOf(stream.chunks).toEqualTypeOf<readonly number[]>()
-expectTypeOf(stream?.text).toEqualTypeOf<string | undefined>()
-expectTypeOf(stream?.done).toEqualTypeOf<boolean | undefined>()

@@ -45,12 +45,13 @@ describe("SnapshotDraft", () => {
     expect(open.messages.all.map((m) => m.data)).toEqual([2, 3])
   })
 
-  it("a reset empties messages and drops what was not emitted; a stream marker reaches only streams", () => {
+  it("a reset empties messages and drops what was not emitted (stream messages too); a stream marker reaches only streams", () => {
     const draft = new SnapshotDraft()
     draft.add(message(1))
     const one = draft.next(initial, 1000)!
     draft.add(message(2))
-    draft.dropAdded()
+    draft.addStreamMarker({ ...message(2), data: null, stream: { id: "s0", take: "a", seq: 0, start: true } } as Envelope)
+    draft.dropPending()
     draft.patch({ messages: NO_MESSAGES })
     const start = { ...message(3), data: null, stream: { id: "s1", take: "a", seq: 0, start: true } } as Envelope
     draft.addStreamMarker(start)

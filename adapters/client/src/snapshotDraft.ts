@@ -33,9 +33,10 @@ export class SnapshotDraft {
     this.streamed.push(envelope)
   }
 
-  /** Forgets the messages not emitted yet (a reset). */
-  dropAdded(): void {
+  /** Forgets the messages and stream messages not emitted yet (a reset). */
+  dropPending(): void {
     this.added = []
+    this.streamed = []
   }
 
   /** The snapshot after `snapshot` with every change applied, or null when nothing changed; the draft starts over. */

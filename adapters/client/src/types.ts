@@ -131,9 +131,6 @@ export interface SubscribeOptions<C extends ChannelInstance<any> | string = Chan
   untilRunEnds?: boolean
 }
 
-/** One topic's messages, in order; its own fields are those of the newest (`id`, `data`, …). */
-export type TopicMessages<M> = 0 extends 1 & M ? readonly any[] & Envelope<string, any> : readonly M[] & M
-
 /** What a subscriber has of one stream (`publish(topicRef, stream)`), built from its messages as they arrive. */
 export interface StreamState<M = Envelope> {
   /** The stream id (`envelope.stream.id`). */
@@ -163,6 +160,9 @@ export type StreamOf<M> = M extends unknown ? StreamState<M> : never
 
 /** Streams by id, in the order they (re)started. */
 export type Streams<M> = { readonly [streamId: string]: StreamOf<M> | undefined }
+
+/** One topic's messages, in order; its own fields are those of the newest (`id`, `data`, …). */
+export type TopicMessages<M> = 0 extends 1 & M ? readonly any[] & Envelope<string, any> : readonly M[] & M
 
 export interface Messages<M> {
   /** Every received data message, in order, at most `historyLimit`. */

@@ -66,10 +66,10 @@ export interface PublishMessage {
 /**
  * `publish(topicRef, data)`, or `publish({ channel, topic, data })`:
  * validated, immediate, sent again by every attempt that reaches it. Given a
- * `ReadableStream` or `AsyncIterable`, `publish(topicRef, stream)` publishes a
- * stream (`StreamTag`) under an id stable across attempts
- * (`runId:publish:<n>`, the n-th stream this execution publishes): a retry's
- * new take replaces the failed attempt's, so subscribers never see it twice.
+ * `ReadableStream` or `AsyncIterable`, it publishes a stream (`StreamTag`)
+ * under an id stable across attempts (`runId:publish:<n>`, the n-th stream
+ * this execution publishes): a retry's new take replaces the failed
+ * attempt's, so subscribers never see it twice.
  */
 export interface RunPublish {
   <R extends TopicRef>(topic: R, stream: StreamSource<TopicInput<R>>): Promise<PublishedStream>

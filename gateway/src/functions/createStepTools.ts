@@ -208,13 +208,13 @@ export function createStepTools(scope: AttemptScope): StepTools {
       cancelled = true
       throw cancelledError(runId)
     }
-    if (typeof topicOrMessage === "object" && topicOrMessage !== null && "schema" in topicOrMessage) {
-      const topic = topicOrMessage
-      if (!isStreamSource(data)) return send(topic, data)
-      return streams.publish(topic, data as StreamSource<unknown>, streams.nextPlainId(), () => lifecycle.touch(topic.channel))
+    if (typeof topicOrMessage !== "object" || topicOrMessage === null || !("schema" in topicOrMessage)) {
+      const message: Partial<PublishMessage> = topicOrMessage ?? {}
+      return send(topicRefOf(message.channel as string, message.topic as string), message.data)
     }
-    const message: Partial<PublishMessage> = topicOrMessage ?? {}
-    return send(topicRefOf(message.channel as string, message.topic as string), message.data)
+    const topic = topicOrMessage
+    if (!isStreamSource(data)) return send(topic, data)
+    return streams.publish(topic, data as StreamSource<unknown>, streams.nextPlainId(), () => lifecycle.touch(topic.channel))
   }
 
   return { step, publish: publish as RunPublish, cancelObserved: () => cancelled, parked: () => parkedOn, streams }

@@ -137,11 +137,12 @@ export class Conduit {
 
   /**
    * Inngest v4's name for publishing from server code outside a run (a route,
-   * a webhook): `conduit.realtime.publish(ch.status, data)` is `conduit.publish`.
+   * a webhook): `conduit.realtime.publish(ch.status, data)` is `conduit.publish`,
+   * streams included.
    */
-  readonly realtime = {
-    publish: <R extends TopicRef>(topic: R, data: TopicInput<R>, options?: PublishOptions): Promise<{ id: string }> =>
-      this.publish(topic, data, options),
+  readonly realtime: { readonly publish: Conduit["publish"] } = {
+    publish: ((topic: TopicRef, data: unknown, options?: PublishOptions & StreamPublishOptions) =>
+      this.publish(topic, data as never, options)) as Conduit["publish"],
   }
 
   /** Publishes several messages in one request, in order, all or none (retried with a request key, see `publishRetry`). */

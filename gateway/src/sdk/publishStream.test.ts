@@ -109,6 +109,21 @@ describe("conduit.publish(topicRef, stream)", () => {
     const published = await conduit.publish(ch.tokens, letters())
     expect(published.text).toBe("xy")
   })
+
+  it("conduit.realtime.publish (Inngest's name) takes a stream the same way", async () => {
+    gw = await startGateway()
+    const conduit = new Conduit({ url: gw.url })
+    const ch = chat({ id: String(++n) })
+    async function* letters() {
+      yield "p"
+      yield "q"
+    }
+    const published = await conduit.realtime.publish(ch.tokens, letters(), { streamId: "r" })
+    expect(published).toMatchObject({ streamId: "r", count: 2, text: "pq" })
+    const history = await historyOf(ch.name)
+    expect(history.map((m) => m.data)).toEqual([null, "p", "q", null])
+    expect(history.at(-1)!.stream).toMatchObject({ id: "r", seq: 3, end: true })
+  })
 })
 
 describe("with the Vercel AI SDK (offline: its mock model and simulateReadableStream)", () => {
