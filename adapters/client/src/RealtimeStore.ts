@@ -4,18 +4,16 @@ import {
   compareIds,
   type Envelope,
   ErrorCode,
-  isFinishedRunStatus,
   isStreamMarker,
   isValidId,
   retryableCodes,
-  type RunEventData,
-  type RunStatus,
   sleep,
 } from "@conduit/shared"
 import type { EventSourceMessage } from "eventsource-parser"
 import { NO_MESSAGES } from "./appendMessages.ts"
 import { createEmitSchedule, type EmitSchedule } from "./emitSchedule.ts"
 import { type Checked, checkMessage } from "./checkMessage.ts"
+import { connectRequest } from "./connectRequest.ts"
 import { connectTarget, type ConnectTarget } from "./connectTarget.ts"
 import { messageIterator } from "./messageIterator.ts"
 import { openEventStream, type StreamEnd } from "./openEventStream.ts"
@@ -25,11 +23,11 @@ import { onOnline } from "./networkStatus.ts"
 import { onVisibilityChange, pageHidden, whenVisible } from "./pageVisibility.ts"
 import { createReadGate } from "./readGate.ts"
 import { resolveToken } from "./resolveToken.ts"
+import { runChanges } from "./runChanges.ts"
 import { type AttemptEnd, ReconnectSchedule } from "./reconnectSchedule.ts"
 import { type Settings, settingsOf } from "./settingsOf.ts"
 import { type SnapshotChanges, SnapshotDraft } from "./snapshotDraft.ts"
 import { StreamRetry } from "./streamRetry.ts"
-import { channelNameOf, subscribeUrl } from "./subscribeUrl.ts"
 import type { ConnectionStatus, RealtimeSubscription, Snapshot, SubscribeOptions, TokenSource } from "./types.ts"
 
 /** A subscription's first snapshot, and its snapshot during server rendering: idle and empty. */
@@ -203,8 +201,7 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
       this.streamRetry.begin()
       let openedAt = 0
       const end = await openEventStream({
-        url: this.url(target),
-        headers: this.headers(token),
+        ...connectRequest(target, token, this.lastId, this.options.from),
         fetch: this.options.fetch ?? globalThis.fetch.bind(globalThis),
         signal: attempt.signal,
         inactivityMs: 2 * (this.options.heartbeatMs ?? 15_000) + 5_000,
@@ -247,12 +244,6 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
     }
   }
 
-  private url(target: ConnectTarget): string {
-    const from = this.options.from ?? "all"
-    const start = this.lastId ? "none" : from === "all" || from === "none" ? from : { after: from }
-    return subscribeUrl(target.url, channelNameOf(target.channel), target.topics, start)
-  }
-
   /** `reconnect: false`: the stream ended (closed) or failed (error, kept), and stays so. */
   private endWithoutReconnect(): void {
     const failed = this.draft.changes.connectionStatus === "error" || this.snapshot.connectionStatus === "error"
@@ -260,13 +251,6 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
     this.run = null
     if (!failed) this.patch({ connectionStatus: "closed" })
     this.emits.now()
-  }
-
-  private headers(token: string | undefined): Record<string, string> {
-    const headers: Record<string, string> = {}
-    if (token) headers.Authorization = `Bearer ${token}`
-    if (this.lastId) headers["Last-Event-ID"] = this.lastId
-    return headers
   }
 
   private baseDelay(): number {
@@ -356,18 +340,11 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   private applyRun(envelope: Envelope): void {
     if (this.isDuplicate(envelope.id)) return
     this.lastId = envelope.id
-    const run = envelope.data as RunEventData
-    const patch: SnapshotChanges = { lastEventId: envelope.id, runStatus: run.status as RunStatus }
-    if (run.status === "completed") patch.result = run.result
-    if (run.status === "failed") {
-      const message = run.error?.message ?? "the run failed"
-      patch.error = new ConduitError(ErrorCode.RUN_FAILED, message, { details: { runId: envelope.runId, cause: run.error } })
-    }
+    const { changes, ends } = runChanges(envelope)
     // The end of a run gets a snapshot of its own, so an iterator that stops there
     // gets exactly the messages before it.
-    const ends = isFinishedRunStatus(run.status)
     if (ends) this.emits.now()
-    this.patch(patch)
+    this.patch(changes)
     if (ends) this.emits.now()
     if (ends && this.settings.autoCloseOnTerminal) this.close()
   }

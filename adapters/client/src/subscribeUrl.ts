@@ -7,7 +7,7 @@ export function channelNameOf(channel: ChannelInstance<any> | string): string {
 
 /**
  * `GET /v1/subscribe` URL of one connect. The resume point goes in the
- * `Last-Event-ID` header (`RealtimeStore`'s `headers`); only the very first connect's
+ * `Last-Event-ID` header (see `connectRequest`); only the very first connect's
  * starting point is a query parameter.
  */
 export function subscribeUrl(
