@@ -1,11 +1,9 @@
 import {
   type ChannelInstance,
   ConduitError,
-  compareIds,
   type Envelope,
   ErrorCode,
   isStreamMarker,
-  isValidId,
   retryableCodes,
   sleep,
 } from "@conduit/shared"
@@ -23,6 +21,7 @@ import { onOnline } from "./networkStatus.ts"
 import { onVisibilityChange, pageHidden, whenVisible } from "./pageVisibility.ts"
 import { createReadGate } from "./readGate.ts"
 import { resolveToken } from "./resolveToken.ts"
+import { ResumePoint } from "./resumePoint.ts"
 import { runChanges } from "./runChanges.ts"
 import { type AttemptEnd, ReconnectSchedule } from "./reconnectSchedule.ts"
 import { type Settings, settingsOf } from "./settingsOf.ts"
@@ -58,8 +57,8 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   /** Changes since the last emitted snapshot. */
   private readonly draft = new SnapshotDraft()
   private readonly emits: EmitSchedule
-  /** Id of the newest applied message: the dedupe bound and the resume point. */
-  private lastId: string | null = null
+  /** The newest applied message's id: the dedupe bound and where a reconnect resumes. */
+  private readonly position = new ResumePoint()
   /** Applies frames in arrival order, also behind an asynchronous schema check. */
   private readonly inOrder = createInOrder()
   private run: AbortController | null = null
@@ -201,7 +200,7 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
       this.streamRetry.begin()
       let openedAt = 0
       const end = await openEventStream({
-        ...connectRequest(target, token, this.lastId, this.options.from),
+        ...connectRequest(target, token, this.position.lastId, this.options.from),
         fetch: this.options.fetch ?? globalThis.fetch.bind(globalThis),
         signal: attempt.signal,
         inactivityMs: 2 * (this.options.heartbeatMs ?? 15_000) + 5_000,
@@ -300,7 +299,7 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
   }
 
   private check(envelope: Envelope): void | Promise<void> {
-    if (this.isDuplicate(envelope.id)) return
+    if (this.position.seen(envelope.id)) return
     // A stream's start, end or error marker carries no chunk (data null): only `messages.streams` takes it.
     if (envelope.stream && isStreamMarker(envelope.stream)) return this.applyStreamMarker(envelope)
     const checked: Checked | Promise<Checked> = this.settings.validate ? checkMessage(this.channel!, envelope) : { ok: true, message: envelope }
@@ -308,38 +307,27 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
     this.applyChecked(envelope.id, checked)
   }
 
-  private isDuplicate(id: string): boolean {
-    return this.lastId !== null && isValidId(id) && isValidId(this.lastId) && compareIds(id, this.lastId) <= 0
-  }
-
   private applyChecked(id: string, checked: Checked): void {
-    if (this.isDuplicate(id)) return
-    this.lastId = id
+    if (this.position.seen(id)) return
+    this.position.advance(id)
     if (checked.ok) this.draft.add(checked.message)
     else this.draft.patch({ error: checked.error })
     this.patch({ lastEventId: id })
   }
 
   private applyStreamMarker(envelope: Envelope): void {
-    this.lastId = envelope.id
+    this.position.advance(envelope.id)
     this.draft.addStreamMarker(envelope)
     this.patch({ lastEventId: envelope.id })
   }
 
-  /**
-   * `$position`: the stream carries everything after this id, so a reconnect
-   * resumes there. It replaces the last id even when lower: after a `$gap` for a
-   * resume point the channel never reached, the messages that follow are new.
-   */
   private moveTo(id: string | undefined): void {
-    if (!isValidId(id)) return
-    this.lastId = id
-    this.patch({ lastEventId: id })
+    if (this.position.moveTo(id)) this.patch({ lastEventId: id })
   }
 
   private applyRun(envelope: Envelope): void {
-    if (this.isDuplicate(envelope.id)) return
-    this.lastId = envelope.id
+    if (this.position.seen(envelope.id)) return
+    this.position.advance(envelope.id)
     const { changes, ends } = runChanges(envelope)
     // The end of a run gets a snapshot of its own, so an iterator that stops there
     // gets exactly the messages before it.
