@@ -25,25 +25,11 @@ import { ResumePoint } from "./resumePoint.ts"
 import { runChanges } from "./runChanges.ts"
 import { type AttemptEnd, ReconnectSchedule } from "./reconnectSchedule.ts"
 import { type Settings, settingsOf } from "./settingsOf.ts"
-import { type SnapshotChanges, SnapshotDraft } from "./snapshotDraft.ts"
+import { emptySnapshot, type SnapshotChanges, SnapshotDraft } from "./snapshotDraft.ts"
 import { StreamRetry } from "./streamRetry.ts"
 import type { ConnectionStatus, RealtimeSubscription, Snapshot, SubscribeOptions, TokenSource } from "./types.ts"
 
 /** A subscription's first snapshot, and its snapshot during server rendering: idle and empty. */
-function initialSnapshot(reset: () => void): Snapshot<any> {
-  return Object.freeze({
-    connectionStatus: "idle",
-    isPaused: false,
-    pauseReason: null,
-    runStatus: "unknown",
-    messages: NO_MESSAGES,
-    result: undefined,
-    error: null,
-    gap: null,
-    lastEventId: null,
-    reset,
-  })
-}
 
 /** Errors about the connection itself: cleared once a stream opens again. */
 const CONNECTION_CODES = new Set<string>([...retryableCodes, ErrorCode.UNAUTHORIZED])
@@ -76,7 +62,7 @@ export class RealtimeStore implements RealtimeSubscription<Envelope> {
 
   constructor(private readonly options: SubscribeOptions<any, any>) {
     this.settings = settingsOf(options)
-    this.initial = initialSnapshot(this.reset)
+    this.initial = emptySnapshot(this.reset)
     this.snapshot = this.initial
     this.channel = options.channel
     this.token = options.token

@@ -1,21 +1,10 @@
 import type { Envelope } from "@conduit/shared"
 import { describe, expect, it } from "vitest"
 import { NO_MESSAGES } from "./appendMessages.ts"
-import { SnapshotDraft } from "./snapshotDraft.ts"
+import { emptySnapshot, SnapshotDraft } from "./snapshotDraft.ts"
 import type { Snapshot } from "./types.ts"
 
-const initial: Snapshot<Envelope> = Object.freeze({
-  connectionStatus: "idle",
-  isPaused: false,
-  pauseReason: null,
-  runStatus: "unknown",
-  messages: NO_MESSAGES,
-  result: undefined,
-  error: null,
-  gap: null,
-  lastEventId: null,
-  reset: () => {},
-})
+const initial: Snapshot<Envelope> = emptySnapshot(() => {})
 const message = (n: number, topic = "t"): Envelope => ({ id: `${n}-0`, channel: "c", topic, data: n, createdAt: "", kind: "data" })
 
 describe("SnapshotDraft", () => {

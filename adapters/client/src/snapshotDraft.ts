@@ -1,10 +1,26 @@
 import type { Envelope } from "@conduit/shared"
-import { appendMessages } from "./appendMessages.ts"
+import { appendMessages, NO_MESSAGES } from "./appendMessages.ts"
 import { assembleStreams } from "./assembleStreams.ts"
 import type { Snapshot } from "./types.ts"
 
 /** Fields of a snapshot that changed since the last one was emitted. */
 export type SnapshotChanges = { -readonly [K in keyof Snapshot<Envelope>]?: Snapshot<Envelope>[K] }
+
+/** The snapshot of a subscription before anything happened (also the SSR one); `reset` is the subscription's. */
+export function emptySnapshot(reset: () => void): Snapshot<any> {
+  return Object.freeze({
+    connectionStatus: "idle",
+    isPaused: false,
+    pauseReason: null,
+    runStatus: "unknown",
+    messages: NO_MESSAGES,
+    result: undefined,
+    error: null,
+    gap: null,
+    lastEventId: null,
+    reset,
+  })
+}
 
 /**
  * The changes since the last emitted snapshot, and the next snapshot built
