@@ -9,6 +9,11 @@ describe("encodeSseFrame", () => {
     )
   })
 
+  it("writes a dataLine as one data: line, as data of one line would be", () => {
+    const json = JSON.stringify({ a: "x y" })
+    expect(encodeSseFrame({ id: "1-0", event: "t", dataLine: json })).toBe(encodeSseFrame({ id: "1-0", event: "t", data: json }))
+  })
+
   it("splits data on every kind of line break", () => {
     expect(encodeSseFrame({ data: "a\nb\r\nc\rd" })).toBe("data: a\ndata: b\ndata: c\ndata: d\n\n")
   })

@@ -23,9 +23,8 @@ const DATA_FIELD = "\ndata: "
 export function storeMessage(id: string, channelJson: string, topic: string, dataJson: string, tail: string): StoredMessage {
   const createdAt = isoTimeOf(idTimeMs(id))
   const json = `{"id":"${id}","channel":${channelJson},"topic":${JSON.stringify(topic)},"data":${oneLine(dataJson)},"createdAt":"${createdAt}"${tail}`
-  // encodeSseFrame owns the field format and refuses CR, LF or NUL in id and event; its last "\n" ends the frame.
-  const head = encodeSseFrame({ id, event: topic }).slice(0, -1)
-  return { id, topic, frame: Buffer.from(`${head}data: ${json}\n\n`) }
+  // encodeSseFrame owns the frame format and refuses CR, LF or NUL in id and event; the JSON is one line (oneLine).
+  return { id, topic, frame: Buffer.from(encodeSseFrame({ id, event: topic, dataLine: json })) }
 }
 
 // Date#toISOString costs more than the rest of a small message together; the messages of one batch share their millisecond.
