@@ -30,6 +30,8 @@ describe("parseJsonBody", () => {
     ["2^53 + 1", "[9007199254740993]"],
     ["a 20-digit integer", '{"id":12345678901234567890}'],
     ["a 400-digit integer", `[${"9".repeat(400)}]`],
+    ["2^53 + 1 beside a 16-digit timestamp that is kept", '{"t":1764631234567890,"id":9007199254740993}'],
+    ["1e400 5,000 arrays deep", `${"[".repeat(5000)}1e400${"]".repeat(5000)}`],
   ])("refuses %s with ERR_INVALID_JSON", (_name, text) => {
     expect(codeOf(text)).toBe("ERR_INVALID_JSON")
   })
@@ -39,6 +41,7 @@ describe("parseJsonBody", () => {
     ["digits and exponents inside strings", '["12345678901234567890","1e400","\\"1e400\\"",{"k\\\\":"9007199254740993"}]'],
     ["big and tiny doubles", "[1.7976931348623157e308,5e-324,-0,0e-500,0.0]"],
     ["a decimal past double precision (rounded, as in JavaScript)", "[0.1000000000000000000001]"],
+    ["16-digit microsecond timestamps below 2^53, beside zeros", '{"lgt":1764631234567890,"n":0,"m":[0,-0.0,1764631234567891]}'],
   ])("accepts %s", (_name, text) => {
     expect(codeOf(text)).toBe("ok")
   })

@@ -29,7 +29,7 @@ export function parseJsonBody(bytes: Buffer): unknown {
   } catch (error) {
     throw invalid(`the body is not valid JSON: ${(error as Error).message}`, error)
   }
-  const lossy = MAY_LOSE_DIGITS.test(text) ? firstLossyNumber(text) : undefined
+  const lossy = MAY_LOSE_DIGITS.test(text) && holdsSuspectNumber(value) ? firstLossyNumber(text) : undefined
   if (lossy !== undefined) {
     const shown = lossy.literal.length > 40 ? `${lossy.literal.slice(0, 40)}…` : lossy.literal
     throw invalid(`the number ${shown} ${lossy.reason}`, undefined, { number: shown })
@@ -39,6 +39,28 @@ export function parseJsonBody(bytes: Buffer): unknown {
 
 function invalid(message: string, cause?: unknown, details?: Record<string, unknown>): ConduitError {
   return new ConduitError(ErrorCode.INVALID_JSON, message, { ...(cause === undefined ? {} : { cause }), ...(details ? { details } : {}) })
+}
+
+/**
+ * Whether a parsed value holds a number that a lossy literal would have
+ * parsed to: not finite (beyond a double), an integer past 2^53 (other
+ * digits), or 0 (underflow). Only then is the text scanned for the literal:
+ * a 16-digit timestamp below 2^53 (`Date.now() * 1000`) costs a walk over the
+ * values, not a scan of every character. Iterative: the depth of the value
+ * is the sender's.
+ */
+function holdsSuspectNumber(value: unknown): boolean {
+  const stack: unknown[] = [value]
+  while (stack.length > 0) {
+    const v = stack.pop()
+    if (typeof v === "number") {
+      if (v === 0 || !Number.isFinite(v) || (Number.isInteger(v) && !Number.isSafeInteger(v))) return true
+    } else if (typeof v === "object" && v !== null) {
+      if (Array.isArray(v)) for (const item of v) stack.push(item)
+      else for (const key in v) stack.push((v as Record<string, unknown>)[key])
+    }
+  }
+  return false
 }
 
 /** The first number literal of valid JSON `text` that would not be stored as written, and why. */

@@ -29,6 +29,11 @@ function counting() {
   return { fetch: wrapped, publishes: () => publishes }
 }
 
+/** The given strings as an AsyncIterable, one chunk each. */
+async function* strings(...chunks: string[]): AsyncGenerator<string> {
+  yield* chunks
+}
+
 const historyOf = async (name: string) => (await gw.get(`/v1/channels/${name}/history`)).body.messages as Array<{ data: unknown; stream?: any }>
 
 describe("conduit.publish(topicRef, stream)", () => {
@@ -102,11 +107,7 @@ describe("conduit.publish(topicRef, stream)", () => {
     gw = await startGateway()
     const conduit = new Conduit({ gateway: gw.gateway })
     const ch = chat({ id: String(++n) })
-    async function* letters() {
-      yield "x"
-      yield "y"
-    }
-    const published = await conduit.publish(ch.tokens, letters())
+    const published = await conduit.publish(ch.tokens, strings("x", "y"))
     expect(published.text).toBe("xy")
   })
 
@@ -114,11 +115,7 @@ describe("conduit.publish(topicRef, stream)", () => {
     gw = await startGateway()
     const conduit = new Conduit({ url: gw.url })
     const ch = chat({ id: String(++n) })
-    async function* letters() {
-      yield "p"
-      yield "q"
-    }
-    const published = await conduit.realtime.publish(ch.tokens, letters(), { streamId: "r" })
+    const published = await conduit.realtime.publish(ch.tokens, strings("p", "q"), { streamId: "r" })
     expect(published).toMatchObject({ streamId: "r", count: 2, text: "pq" })
     const history = await historyOf(ch.name)
     expect(history.map((m) => m.data)).toEqual([null, "p", "q", null])
