@@ -86,6 +86,15 @@ export interface Broker {
   read(channel: string, after: string, limit?: number): Promise<ReadResult>
   /** False while the backing store cannot be reached. */
   isReady(): boolean
+  /**
+   * When publishes of this node to `channel` are on their way through the
+   * backend, calls `done` once those are answered and returns true; else
+   * returns false and never calls it. Redis hands a publish's live messages
+   * back with its answer, so the fan-out can wait for them and write them
+   * with what it holds. Absent where live messages arrive within the publish
+   * call (memory).
+   */
+  whenPublished?(channel: string, done: () => void): boolean
   /** Called with false when the broker loses its backend and true when it is back. */
   onReadyChange?(listener: (ready: boolean) => void): () => void
   close(): Promise<void>

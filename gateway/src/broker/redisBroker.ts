@@ -10,6 +10,7 @@ import { redisKeysOf, type RedisChannelKeys } from "./redisKeys.ts"
 import type { LinkEvents, LinksOptions, RedisLinks } from "./redisLinks.ts"
 import { messageOfEntry, messagesOfLive, type StreamEntry } from "./redisMessages.ts"
 import { publishError, unavailable } from "./redisOutcome.ts"
+import { createPublishesInFlight } from "./publishesInFlight.ts"
 import { createReplayReads, type RawRead } from "./replayReads.ts"
 import { resumeGap } from "./resumeGap.ts"
 import { createStandaloneLinks } from "./standaloneLinks.ts"
@@ -110,6 +111,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     events,
   }
   const links: RedisLinks = options.url === undefined ? createClusterLinks(options.cluster!, linksOptions) : createStandaloneLinks(options.url, linksOptions)
+  const inFlight = createPublishesInFlight()
   const replays = createReplayReads({ concurrency: options.replayConcurrency ?? 4, fullLimit: historySize, run: readScript })
 
   function onLive(name: string, payload: string): void {
@@ -275,8 +277,16 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   }
 
   async function publish(messages: PreparedMessage[], publishOptions: PublishOptions = {}): Promise<PublishResult[]> {
-    const { requestKey } = publishOptions
     if (!links.isReady() || links.mode() === null) throw unavailable()
+    const done = inFlight.start(messages)
+    try {
+      return await publishNow(messages, publishOptions.requestKey)
+    } finally {
+      done()
+    }
+  }
+
+  async function publishNow(messages: PreparedMessage[], requestKey: string | undefined): Promise<PublishResult[]> {
     const byChannel = new Map<string, number[]>()
     messages.forEach((m, i) => {
       const list = byChannel.get(m.channel)
@@ -339,6 +349,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     subscribe,
     read,
     isReady: links.isReady,
+    whenPublished: inFlight.whenPublished,
     onReadyChange: links.onReadyChange,
     whenReady: (timeoutMs = 10_000) => links.whenReady(timeoutMs),
     close: () => {

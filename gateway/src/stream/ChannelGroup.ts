@@ -1,10 +1,14 @@
-import type { StoredMessage } from "../broker/Broker.ts"
+import type { Broker, StoredMessage } from "../broker/Broker.ts"
 import { frameOf } from "./frames.ts"
 import type { SseSession } from "./SseSession.ts"
 
+// A stalled Redis answers a publish only at its command timeout: held messages go out after this anyway.
+const MAX_WAIT_MS = 20
+
 /**
  * The subscribers of one channel on this node. Live messages are queued and
- * flushed once per event-loop turn: every message is framed once, and all
+ * flushed after the turn's I/O (later only while this node's publishes to the
+ * channel are in flight, see `due`): every message is framed once, and all
  * frames due to one subscriber leave in one write.
  */
 export class ChannelGroup {
@@ -14,10 +18,14 @@ export class ChannelGroup {
   unsubscribe: (() => void) | undefined
   private queue: StoredMessage[] = []
   private scheduled = false
+  /** Bumped by each flush: a wait's two ends (answer, cap) flush once between them. */
+  private flushes = 0
 
   constructor(
     readonly channel: string,
     private readonly onDelivered: (count: number) => void,
+    /** `Broker.whenPublished`, where the broker has it. */
+    private readonly whenPublished?: Broker["whenPublished"],
   ) {}
 
   enqueue(messages: StoredMessage[]): void {
@@ -25,11 +33,30 @@ export class ChannelGroup {
     if (!this.scheduled) {
       this.scheduled = true
       // setImmediate runs after this turn's I/O: publishes that arrived together go out together.
-      setImmediate(() => this.flush())
+      setImmediate(this.due)
     }
   }
 
+  /**
+   * A broker that relays publishes (Redis) hands each back with its answer,
+   * so when this node publishes to the channel back to back, every turn
+   * brings one of them and each would cost a write per subscriber. While
+   * publishes of this node to the channel are in flight, the flush waits for
+   * their answers (one Redis round trip), never longer than `MAX_WAIT_MS`,
+   * and sends them with what it holds, in one write per subscriber.
+   */
+  private readonly due = (): void => {
+    const flushes = this.flushes
+    const flush = () => {
+      if (this.flushes === flushes) this.flush()
+    }
+    // Answered: the messages came with the answer, on the subscriber connection, read by the end of this turn's I/O.
+    if (this.whenPublished?.(this.channel, () => setImmediate(flush))) setTimeout(flush, MAX_WAIT_MS).unref()
+    else this.flush()
+  }
+
   flush(): void {
+    this.flushes++
     const batch = this.queue
     this.queue = []
     this.scheduled = false

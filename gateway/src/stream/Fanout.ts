@@ -42,7 +42,7 @@ export class Fanout {
   async join(session: SseSession): Promise<void> {
     let group = this.groups.get(session.channel)
     if (!group) {
-      const created = new ChannelGroup(session.channel, (n) => (this.stats.delivered += n))
+      const created = new ChannelGroup(session.channel, (n) => (this.stats.delivered += n), this.broker.whenPublished)
       group = created
       this.groups.set(session.channel, created)
       // Interrupted: the broker lost live messages it cannot recover; the clients resume (and are told of

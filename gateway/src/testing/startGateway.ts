@@ -1,8 +1,10 @@
+import type { Server } from "node:http"
 import { createGateway, type Gateway } from "../createGateway.ts"
 import type { GatewayOptions } from "../config/GatewayOptions.ts"
 
 export interface RunningGateway {
   gateway: Gateway
+  server: Server
   url: string
   port: number
   /** POST JSON; returns status and parsed body. */
@@ -21,7 +23,7 @@ export const TEST_FAST_PATH = process.env.CONDUIT_TEST_FAST_PATH !== "0"
 /** A real gateway on an ephemeral loopback port, quiet logs. */
 export async function startGateway(options: GatewayOptions = {}, port = 0, fastPath = TEST_FAST_PATH): Promise<RunningGateway> {
   const gateway = createGateway({ logLevel: "silent", ...options })
-  const { url, port: bound } = await gateway.listen({ port, host: "127.0.0.1", fastPath })
+  const { url, port: bound, server } = await gateway.listen({ port, host: "127.0.0.1", fastPath })
   const send = (method: string, path: string, body: unknown, headers: Record<string, string>) =>
     fetch(`${url}${path}`, {
       method,
@@ -49,6 +51,7 @@ export async function startGateway(options: GatewayOptions = {}, port = 0, fastP
   }
   return {
     gateway,
+    server,
     url,
     port: bound,
     post: (path, body, headers = {}) => call("POST", path, body, headers),
