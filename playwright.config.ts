@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test"
-import { inheritSourceCondition, registerSourceCondition } from "./scripts/sourceCondition.ts"
+import { inheritSources, registerSources } from "./scripts/sourceResolve.ts"
 import {
   EXPIRY_PORT,
   EXPIRY_TOKEN_DELAY_MS,
@@ -12,8 +12,8 @@ import {
 } from "./e2e/tests/support/servers.ts"
 
 // The test files import the sources (demo fixtures); workers and web servers are node processes too.
-registerSourceCondition()
-inheritSourceCondition()
+registerSources()
+inheritSources()
 
 // Debian's Chromium, never a downloaded browser (scripts/ensureSystemDeps.mjs installs it).
 const CHROMIUM = "/usr/bin/chromium"
@@ -28,8 +28,8 @@ const CHROMIUM_ARGS = [
 ]
 
 // The gateway CLI itself serves the demo (npm run test:e2e builds gateway/demo-page first),
-// from the TypeScript sources (the @conduit/source export condition, see scripts/sourceCondition.ts).
-const GATEWAY = "node --conditions=@conduit/source --import tsx gateway/src/cli.ts dev"
+// from the TypeScript sources (scripts/useSources.mjs, see scripts/sources.mjs).
+const GATEWAY = "node --import ./scripts/useSources.mjs --import tsx gateway/src/cli.ts dev"
 
 export default defineConfig({
   testDir: "e2e/tests",
@@ -74,7 +74,7 @@ export default defineConfig({
     },
     {
       // The Inngest samples: their page (npm run test:e2e builds e2e/samples/dist), server actions and gateway.
-      command: "node --conditions=@conduit/source --import tsx e2e/samples/server/sampleServer.ts",
+      command: "node --import ./scripts/useSources.mjs --import tsx e2e/samples/server/sampleServer.ts",
       url: `${SAMPLES_URL}/realtime/healthz`,
       env: { CONDUIT_SAMPLES_PORT: String(SAMPLES_PORT), NODE_ENV: "test" },
       reuseExistingServer: false,

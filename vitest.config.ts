@@ -1,9 +1,9 @@
 import { svelte } from "@sveltejs/vite-plugin-svelte"
 import { defineConfig } from "vitest/config"
-import { inheritSourceCondition, SOURCE_CONDITION, sourceResolve } from "./scripts/sourceCondition.ts"
+import { inheritSources, sourceResolve } from "./scripts/sourceResolve.ts"
 
 // Vite resolves the sources for the tests; node processes the tests start (the CLI under tsx) inherit the flag.
-inheritSourceCondition()
+inheritSources()
 
 export default defineConfig({
   ...sourceResolve,
@@ -18,14 +18,14 @@ export default defineConfig({
         extends: true,
         test: {
           name: "node",
-          include: ["shared/src/**/*.test.ts", "gateway/src/**/*.test.ts", "adapters/{client,react,vue}/src/**/*.test.{ts,tsx}", "bridges/*/src/**/*.test.ts", "e2e/samples/**/*.test.ts"],
+          include: ["scripts/**/*.test.ts", "shared/src/**/*.test.ts", "gateway/src/**/*.test.ts", "adapters/{client,react,vue}/src/**/*.test.{ts,tsx}", "bridges/*/src/**/*.test.ts", "e2e/samples/**/*.test.ts"],
         },
       },
       {
         // Svelte components compile with the plugin and run on Svelte's browser build.
         extends: true,
         plugins: [svelte()],
-        resolve: { conditions: [SOURCE_CONDITION, "browser"] },
+        resolve: { conditions: ["browser"] },
         test: { name: "svelte", include: ["adapters/svelte/src/**/*.test.ts"] },
       },
     ],

@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config"
-import { inheritSourceCondition, sourceResolve } from "./scripts/sourceCondition.ts"
+import { inheritSources, sourceResolve } from "./scripts/sourceResolve.ts"
 
-inheritSourceCondition()
+inheritSources()
 
 // `npm run test:soak`: the long suites, one file at a time, with gc exposed for memory figures.
 export default defineConfig({

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs"
 import { cpus, release } from "node:os"
 import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
+import { USE_SOURCES_FLAG } from "../scripts/sources.mjs"
 import { renderChart } from "./lib/chart.mjs"
 import { runJson } from "./lib/processes.mjs"
 import { hasNchan, startBaseline, startConduit, startNchan, startRedis } from "./lib/servers.mjs"
@@ -74,7 +75,7 @@ function withFlags(argv, flags, key) {
 
 function loadgenArgv(s, server, target) {
   // The SDK publisher imports the gateway package from its sources.
-  const node = s.via === "sdk" ? ["node", "--conditions=@conduit/source", "--import", "tsx"] : ["node"]
+  const node = s.via === "sdk" ? ["node", USE_SOURCES_FLAG, "--import", "tsx"] : ["node"]
   return withFlags(
     [...node, `${here}loadgen/loadgen.mjs`, "--target", target.loadgen, "--port", server.port, "--pid", server.pids.join(",")],
     { subs: s.subs, channels: s.channels, msgs: s.msgs, rate: s.rate, batch: s.batch, payload: s.payload, settle: s.settle, lanes: s.lanes, depth: s.depth, via: s.via },

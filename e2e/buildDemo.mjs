@@ -11,7 +11,7 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
-const LIBRARIES = ["scripts/sourceCondition.ts", "shared/src", "adapters/client/src", "adapters/react/src", "adapters/vue/src", "adapters/svelte/src"]
+const LIBRARIES = ["scripts/sourceResolve.ts", "scripts/sources.mjs", "shared/src", "adapters/client/src", "adapters/react/src", "adapters/vue/src", "adapters/svelte/src"]
 const PAGES = [
   {
     name: "demo",

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { USE_SOURCES_FLAG } from "../../scripts/sources.mjs"
 import { freePort, start, stop, waitReady } from "./processes.mjs"
 
 const root = fileURLToPath(new URL("../..", import.meta.url))
@@ -26,7 +27,7 @@ export async function startConduit({ redis } = {}) {
     NODE_ENV: "production",
     ...(redisUrl ? { CONDUIT_REDIS_URL: redisUrl } : {}),
   }
-  const proc = start(["node", "--conditions=@conduit/source", "--import", "tsx", "gateway/src/cli.ts", "start"], { env, cwd: root })
+  const proc = start(["node", USE_SOURCES_FLAG, "--import", "tsx", "gateway/src/cli.ts", "start"], { env, cwd: root })
   try {
     await waitReady(proc, `http://127.0.0.1:${port}/readyz`)
   } catch (error) {

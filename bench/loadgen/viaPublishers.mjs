@@ -13,7 +13,7 @@ const nowUs = () => Math.round((performance.timeOrigin + performance.now()) * 10
  * `msgs` calls of `conduit.publish(topicRef, data)` from this process, all
  * started at once (a token stream's shape: the caller does not wait per
  * message), over HTTP with the SDK's defaults: coalesced into batch
- * requests, a request key on each. Needs the sources (`--conditions=@conduit/source --import tsx`).
+ * requests, a request key on each. Needs the sources (`--import ./scripts/useSources.mjs --import tsx`).
  */
 export async function publishViaSdk({ host, port, msgs, channels, payload, key, channelName, topic }) {
   const { Conduit } = await import("@conduit/gateway")

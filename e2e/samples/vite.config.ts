@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url"
 import react from "@vitejs/plugin-react"
 import { defineConfig } from "vite"
-import { sourceResolve } from "../../scripts/sourceCondition.ts"
+import { sourceResolve } from "../../scripts/sourceResolve.ts"
 import { serverActions } from "./serverActionsPlugin.ts"
 
 const root = fileURLToPath(new URL(".", import.meta.url))
@@ -14,7 +14,7 @@ const root = fileURLToPath(new URL(".", import.meta.url))
 export default defineConfig({
   root: fileURLToPath(new URL("./page", import.meta.url)),
   plugins: [react(), serverActions(root)],
-  // The adapters and shared, from their TypeScript sources (SOURCE_CONDITION).
+  // The adapters and shared, from their TypeScript sources (scripts/sources.mjs).
   resolve: sourceResolve.resolve,
   build: { outDir: fileURLToPath(new URL("./dist", import.meta.url)), emptyOutDir: true, sourcemap: true },
 })
