@@ -3,12 +3,10 @@ import { sourceEntries, USE_SOURCES_FLAG } from "./sources.mjs"
 
 export { registerSources } from "./sources.mjs"
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")
-
 /**
  * Vite/Vitest `resolve` and `ssr.resolve` settings that read the sources
- * (browser and server builds): each `@conduit/*` specifier, matched whole,
- * is an alias of its source file (sources.mjs). The conditions are Vite's
+ * (browser and server builds): each `@conduit/*` specifier is an alias of
+ * its source file (sources.mjs). The conditions are Vite's
  * defaults, except that the server side leaves out a bundler's "module":
  * Vitest hands these conditions to its workers as `--conditions`, and
  * "module" there makes Node load builds it cannot run (the ESM build of
@@ -17,7 +15,10 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")
  */
 export const sourceResolve = {
   resolve: {
-    alias: Object.entries(sourceEntries()).map(([specifier, file]) => ({ find: new RegExp(`^${escape(specifier)}$`), replacement: file })),
+    // A string alias also matches `find/…`, and the first match wins: `@conduit/react/compat` comes before `@conduit/react`.
+    alias: Object.entries(sourceEntries())
+      .sort(([a], [b]) => b.length - a.length)
+      .map(([find, replacement]) => ({ find, replacement })),
     conditions: [...defaultClientConditions],
   },
   ssr: { resolve: { conditions: defaultServerConditions.filter((condition) => condition !== "module") } },
